@@ -1,0 +1,3 @@
+module github.com/osisim/osisim
+
+go 1.26
