@@ -91,6 +91,9 @@ type Event struct {
 	Reason Reason // for Drop
 	Cause  string // what caused it: a fault rule, a timer ("RTO"), "3 duplicate ACKs"
 	Peer   string // for Wire events: the node at the other end of the link
+	// Chapter, when set, starts a new chapter of the story with this title
+	// (set by the application that drives the scenario).
+	Chapter string
 }
 
 // Recorder receives trace events. An Event and what it points to are valid
@@ -109,7 +112,7 @@ func (discard) Record(*Event) {}
 // Meta is simulator-only metadata that travels with bytes across a layer
 // boundary and is never serialized.
 type Meta struct {
-	ID      uint64   // the PDU id of the bytes handed over
+	ID      uint64   // the id of the PDU whose bytes are handed over (the parent of what the next layer builds)
 	Parents []uint64 // ids of upper-layer PDUs carried
 	Cause   string   // why this PDU exists (retransmission after RTO, fault rule ...)
 }

@@ -28,7 +28,16 @@ func ParseMAC(s string) (MAC, error) {
 
 // String returns the address as "02:00:00:00:01:0a".
 func (m MAC) String() string {
-	return fmt.Sprintf("%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5])
+	const hex = "0123456789abcdef"
+	var b [17]byte
+	for i, v := range m {
+		if i > 0 {
+			b[3*i-1] = ':'
+		}
+		b[3*i] = hex[v>>4]
+		b[3*i+1] = hex[v&0xf]
+	}
+	return string(b[:])
 }
 
 // IsBroadcast reports whether m is ff:ff:ff:ff:ff:ff.

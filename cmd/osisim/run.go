@@ -1,0 +1,155 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/osisim/osisim/layers"
+	"github.com/osisim/osisim/scenarios"
+	"github.com/osisim/osisim/sim"
+)
+
+// runOptions holds the run command's flags and dependencies.
+type runOptions struct {
+	streams
+	Scenario string
+	Seed     uint64
+	SeedSet  bool
+	Format   string
+	Output   string
+	All      bool
+	Model    string
+	Lang     string
+}
+
+func newRunCmd(s streams) *cobra.Command {
+	o := &runOptions{streams: s}
+	cmd := &cobra.Command{
+		Use:   "run [SCENARIO|FILE.yaml]",
+		Short: "Run a scenario and print its layer-by-layer trace",
+		Long: `Run a bundled scenario (by name) or a scenario file, and print what every layer of
+every node did. With no argument it runs the default lesson, ` + scenarios.Default + `.
+
+The text format tells a story in chapters: one complete walk through the layers,
+with repetitions summed up; --all prints every event. The json format writes one
+event per line (docs/trace-format.md).
+
+Exit status: 0 when the scenario met its expectations, 1 when it did not,
+2 for bad usage or a bad scenario file.`,
+		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return scenarios.Names(), cobra.ShellCompDirectiveDefault
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.Scenario = args[0]
+			}
+			o.SeedSet = cmd.Flags().Changed("seed")
+			return o.run()
+		},
+	}
+	f := cmd.Flags()
+	f.Uint64Var(&o.Seed, "seed", 0, "seed of the run's random source (default: the scenario's seed)")
+	f.StringVarP(&o.Format, "format", "f", "text", "output format: text or json")
+	f.StringVarP(&o.Output, "output", "o", "", "write the trace to this file instead of standard output")
+	f.BoolVar(&o.All, "all", false, "print every event (text format)")
+	f.StringVar(&o.Model, "model", "osi7", "read the trace through this model: osi7, tcpip5 or tcpip4")
+	f.StringVar(&o.Lang, "lang", "en", "language of the layer names: en or zh")
+	return cmd
+}
+
+// loadScenario finds a scenario by bundled name or file path.
+func loadScenario(name string) (*scenarios.File, error) {
+	if name == "" {
+		name = scenarios.Default
+	}
+	if _, ok := scenarios.Source(name); ok {
+		return scenarios.LoadBundled(name)
+	}
+	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, os.PathSeparator) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read scenario file: %w", err)
+		}
+		return scenarios.Load(name, data)
+	}
+	return nil, fmt.Errorf("no bundled scenario %q and no such file (bundled: %s)", name, strings.Join(scenarios.Names(), ", "))
+}
+
+func (o *runOptions) run() error {
+	model, err := layers.ParseModel(o.Model)
+	if err != nil {
+		return err
+	}
+	lang := layers.Lang(o.Lang)
+	if lang != layers.EN && lang != layers.ZH {
+		return fmt.Errorf("unknown language %q: want en or zh", o.Lang)
+	}
+	if o.Format != "text" && o.Format != "json" {
+		return fmt.Errorf("unknown format %q: want text or json", o.Format)
+	}
+	f, err := loadScenario(o.Scenario)
+	if err != nil {
+		return err
+	}
+	seed := f.Seed
+	if o.SeedSet {
+		seed = o.Seed
+	}
+	var w io.Writer = o.Out
+	if o.Output != "" {
+		file, err := os.Create(o.Output)
+		if err != nil {
+			return fmt.Errorf("cannot write the trace: %w", err)
+		}
+		defer file.Close()
+		w = file
+	}
+	var (
+		rec   layers.Recorder
+		flush func() error
+		text  *sim.TextRecorder
+	)
+	switch o.Format {
+	case "json":
+		j := sim.NewJSONRecorder(w)
+		rec, flush = j, j.Flush
+	default:
+		text = sim.NewTextRecorder(w, sim.TextOptions{Model: model, Lang: lang, All: o.All, NodeWidth: scenarios.NodeWidth(f)})
+		rec, flush = text, text.Flush
+		title := f.Title.EN
+		if lang == layers.ZH && f.Title.ZH != "" {
+			title = f.Title.ZH
+		}
+		text.Printf("osisim  %s  seed %d  model %s\n%s\n%s\n", f.Name, seed, model, title, scenarios.Topology(f))
+	}
+	res, err := scenarios.Run(f, scenarios.Options{Seed: seed, Recorder: rec})
+	if err != nil {
+		return err
+	}
+	if text != nil {
+		if err := text.Flush(); err != nil {
+			return err
+		}
+		text.Printf("\n%s\n", res.Summary())
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("cannot write the trace: %w", err)
+	}
+	if text == nil && o.Output != "" {
+		fmt.Fprintln(o.Err, res.Summary())
+	} else if text == nil {
+		fmt.Fprintln(o.Err, res.Summary())
+	}
+	if !res.OK() {
+		return &failedError{msg: "the scenario failed its expectations:\n" + res.Failures()}
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package network
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/osisim/osisim/layers"
+	"github.com/osisim/osisim/layers/datalink"
+	"github.com/osisim/osisim/layers/layerstest"
+)
+
+// nodeEnv shares one clock and trace between several nodes, naming each.
+type nodeEnv struct {
+	*layerstest.Env
+	name string
+}
+
+func (e nodeEnv) Record(ev layers.Event) {
+	ev.Node = e.name
+	e.Env.Record(ev)
+}
+
+// wire is a point-to-point Ethernet cable between two interfaces: frames
+// arrive a millisecond later, if addressed to the peer's MAC or broadcast.
+type wire struct {
+	env  *layerstest.Env
+	ends map[endpoint]endpoint
+	macs map[endpoint]datalink.MAC
+	// stacks are the stacks by node name, filled once built.
+	stacks map[string]*Stack
+}
+
+type endpoint struct {
+	node  string
+	iface int
+}
+
+// wireLink is the Link of one node on the wires.
+type wireLink struct {
+	w    *wire
+	node string
+}
+
+func (l wireLink) SendFrame(iface int, dst datalink.MAC, t datalink.EtherType, payload []byte, m layers.Meta) {
+	from := endpoint{l.node, iface}
+	to, ok := l.w.ends[from]
+	if !ok {
+		return
+	}
+	if dst != datalink.Broadcast && dst != l.w.macs[to] {
+		return
+	}
+	b := append([]byte(nil), payload...)
+	src := l.w.macs[from]
+	l.w.env.After(time.Millisecond, func() { l.w.stacks[to.node].HandleFrame(to.iface, src, t, b, m) })
+}
+
+// replies collects what reaches ping on the client.
+type replies struct{ got []string }
+
+func (r *replies) Deliver(d Datagram, m layers.Meta) {}
+func (r *replies) DeliverICMP(src netip.Addr, msg ICMP, m layers.Meta) {
+	r.got = append(r.got, fmt.Sprintf("%s from %s", msg.Summary(), src))
+}
+
+func TestPingAcrossRouter(t *testing.T) {
+	env := layerstest.New("", 1)
+	w := &wire{env: env, ends: map[endpoint]endpoint{}, macs: map[endpoint]datalink.MAC{}, stacks: map[string]*Stack{}}
+	connect := func(a, b endpoint, ma, mb datalink.MAC) {
+		w.ends[a], w.ends[b] = b, a
+		w.macs[a], w.macs[b] = ma, mb
+	}
+	connect(endpoint{"client", 0}, endpoint{"router", 0}, macHost, macRouter)
+	connect(endpoint{"router", 1}, endpoint{"server", 0}, macRouterE1, macServer)
+	ping := &replies{}
+	build := func(name string, cfg Config, up Upper) {
+		s, err := NewStack(nodeEnv{env, name}, cfg, wireLink{w, name}, up)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.stacks[name] = s
+	}
+	build("client", hostConfig(), ping)
+	build("router", routerConfig(), nil)
+	build("server", Config{
+		Interfaces: []Interface{{MAC: macServer, Addr: pfx("10.0.2.110/24")}},
+		Routes:     []Route{{Prefix: pfx("0.0.0.0/0"), Gateway: addr("10.0.2.1")}},
+	}, &replies{})
+
+	if err := w.stacks["client"].Ping(addr("10.0.2.110"), 1, 1, []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	env.Run(100)
+	if err := w.stacks["client"].Ping(addr("10.0.2.110"), 1, 2, []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	env.Run(100)
+	var got []string
+	for _, ev := range env.Events {
+		got = append(got, fmt.Sprintf("%s %s: %s", ev.Node, ev.Dir, ev.Text))
+	}
+	want := []string{
+		"client note: sending ICMP echo request id=1 seq=1 to 10.0.2.110",
+		"client note: route 10.0.2.110 via 10.0.1.1 (default gateway) on eth0",
+		"client note: ARP cache has no entry for 10.0.1.1: datagram waits",
+		"router note: ARP cache: learned 10.0.1.10 is at 02:00:00:00:01:0a (from its request)",
+		"router note: ARP request for this interface's address 10.0.1.1 from 10.0.1.10: replying",
+		"client note: ARP cache: 10.0.1.1 is at 02:00:00:00:01:01; 1 waiting datagram sent",
+		"router note: forward to 10.0.2.110 via eth1, TTL 64 -> 63",
+		"router note: ARP cache has no entry for 10.0.2.110: datagram waits",
+		"server note: ARP cache: learned 10.0.2.1 is at 02:00:00:00:02:01 (from its request)",
+		"server note: ARP request for this interface's address 10.0.2.110 from 10.0.2.1: replying",
+		"router note: ARP cache: 10.0.2.110 is at 02:00:00:00:02:6e; 1 waiting datagram sent",
+		"server note: ICMP echo request id=1 seq=1 from 10.0.1.10: answering with an echo reply",
+		"server note: sending ICMP echo reply id=1 seq=1 to 10.0.1.10",
+		"server note: route 10.0.1.10 via 10.0.2.1 (default gateway) on eth0",
+		"router note: forward to 10.0.1.10 via eth0, TTL 64 -> 63",
+		// The second ping finds every ARP cache filled.
+		"client note: sending ICMP echo request id=1 seq=2 to 10.0.2.110",
+		"client note: route 10.0.2.110 via 10.0.1.1 (default gateway) on eth0",
+		"router note: forward to 10.0.2.110 via eth1, TTL 64 -> 63",
+		"server note: ICMP echo request id=1 seq=2 from 10.0.1.10: answering with an echo reply",
+		"server note: sending ICMP echo reply id=1 seq=2 to 10.0.1.10",
+		"server note: route 10.0.1.10 via 10.0.2.1 (default gateway) on eth0",
+		"router note: forward to 10.0.1.10 via eth0, TTL 64 -> 63",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("trace (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"ICMP echo reply id=1 seq=1 from 10.0.2.110", "ICMP echo reply id=1 seq=2 from 10.0.2.110"}, ping.got); diff != "" {
+		t.Errorf("ping got (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,63 @@
+// Package presentation is layer 6 of osisim: the presentation layer of the
+// OSI model (ISO/IEC 8822/8823), which converts the application's data
+// between its abstract syntax (here, a mail as Unicode header values and
+// Unicode text) and a transfer syntax both ends understand (here, the octets
+// of an RFC 5322 message with a MIME text/plain body).
+//
+// In TCP/IP this work is done by the application and its libraries, and it
+// adds no header of its own; the transfer syntax describes itself inside the
+// data (the MIME header fields). The package does, streaming and never
+// holding a whole body:
+//
+//   - Encode: Unicode -> UTF-8 (the charset), non-ASCII header words ->
+//     RFC 2047 encoded-words, header folding at 78 characters, line breaks
+//     -> CRLF, body -> 7bit, quoted-printable or base64, and the MIME header
+//     fields; Encoded.Steps describes each transform for the trace;
+//   - Stuffer and Unstuffer: POP3's byte-stuffing of multi-line responses
+//     and their terminating line ".";
+//   - Decoder: the reverse of Encode, fed in chunks; it hashes the mail's
+//     canonical form as it goes, so that Result.Hash can be compared with
+//     Hash of the stored mail (see Hash for the canonical form);
+//   - Body: a literal text, or a generated one of any size (GeneratedBody).
+//
+// # PDU
+//
+// The presentation PDU (PPDU) of this profile has no header: it is the
+// application's data in its transfer syntax. For a mail:
+//
+//	+------------------------------------------------------------+
+//	| (no presentation header in TCP/IP)                         |
+//	+------------------------------------------------------------+
+//	| From: =?UTF-8?B?5p2O6ICB5biI?= <li.laoshi@school.example>  |  RFC 5322 header,
+//	| Subject: =?UTF-8?B?5YWz5LqOUE9QM+eahOivvuWggueslOiusA==?=  |  RFC 2047 words,
+//	| MIME-Version: 1.0                                          |  RFC 2045 fields
+//	| Content-Type: text/plain; charset=UTF-8                    |
+//	| Content-Transfer-Encoding: base64                          |
+//	| CR LF                                                      |  empty line
+//	+------------------------------------------------------------+
+//	| 546L5ZCM5a2m77yaDQoNCuS9oOWlve+8geS4i+mdouaYr+S7iuWkqeivv... |  body, lines of 76
+//	+------------------------------------------------------------+
+//
+// and on the wire, inside a POP3 multi-line response, every line starting
+// with "." gets another, and the line "." ends the block.
+//
+// # Standards
+//
+//   - RFC 5322: message format, header fields, folding (sections 2.1.1,
+//     2.2, 2.2.3).
+//   - RFC 2045: MIME-Version, Content-Type, Content-Transfer-Encoding; 7bit
+//     (2.7), quoted-printable (6.7), base64 (6.8).
+//   - RFC 2046 section 4.1.1: text line breaks are CRLF.
+//   - RFC 2047: encoded-words in header values ("B" encoding, UTF-8).
+//   - RFC 3629: UTF-8.
+//   - RFC 1939 section 3: byte-stuffing of multi-line responses.
+//
+// # Not implemented
+//
+//   - Charsets other than UTF-8 (and US-ASCII when decoding): no GB18030,
+//     GBK or ISO-8859 bodies yet.
+//   - Multipart bodies, attachments, and media types other than text/plain.
+//   - RFC 2047 "Q" encoding when encoding (the Decoder reads it).
+//   - Compression and encryption (later tasks), and ASN.1/BER transfer
+//     syntaxes of the OSI presentation protocol.
+package presentation

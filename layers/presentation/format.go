@@ -1,0 +1,26 @@
+package presentation
+
+import "strconv"
+
+// grouped formats n with thousands separators: 2941 -> "2,941".
+func grouped(n int64) string {
+	if n < 0 {
+		return "-" + grouped(-n)
+	}
+	s := strconv.FormatInt(n, 10)
+	if len(s) <= 3 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+len(s)/3)
+	lead := len(s) % 3
+	if lead > 0 {
+		b = append(b, s[:lead]...)
+	}
+	for i := lead; i < len(s); i += 3 {
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i:i+3]...)
+	}
+	return string(b)
+}

@@ -1,0 +1,269 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/osisim/osisim/layers"
+)
+
+// Role is the part a side plays in a session.
+type Role uint8
+
+// The two roles. In POP3 the client is the initiator (it opens the TCP
+// connection) and the server the responder.
+const (
+	Initiator Role = iota + 1
+	Responder
+)
+
+// String returns "initiator" or "responder".
+func (r Role) String() string {
+	switch r {
+	case Initiator:
+		return "initiator"
+	case Responder:
+		return "responder"
+	}
+	return fmt.Sprintf("role(%d)", uint8(r))
+}
+
+// Peer returns the other role.
+func (r Role) Peer() Role {
+	if r == Initiator {
+		return Responder
+	}
+	return Initiator
+}
+
+// State is the state of a session.
+type State uint8
+
+// The session states.
+const (
+	Idle     State = iota // not yet open: the transport is not connected
+	Open                  // open: units flow, turn by turn
+	Released              // ended in order (for POP3: QUIT was answered)
+	Aborted               // ended by a connection loss or a protocol error
+)
+
+var stateNames = [...]string{"IDLE", "OPEN", "RELEASED", "ABORTED"}
+
+// String returns "IDLE", "OPEN", "RELEASED" or "ABORTED".
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("state(%d)", uint8(s))
+}
+
+// ErrNotOpen is returned (wrapped) when a session that is not OPEN is asked
+// to carry a unit, to checkpoint or to release.
+var ErrNotOpen = errors.New("session: not open")
+
+// TurnError reports that a side spoke while the turn was the other side's:
+// in a half-duplex dialog only the holder of the turn may send.
+type TurnError struct {
+	Session int
+	Speaker Role // who spoke
+	Unit    Unit // what they sent
+}
+
+func (e *TurnError) Error() string {
+	return fmt.Sprintf("session %d: the %v sent a %v out of turn (the turn is the %v's)",
+		e.Session, e.Speaker, e.Unit, e.Speaker.Peer())
+}
+
+// Checkpoint is a synchronization point: a place in the dialog, numbered
+// from 1, that both sides agree has been reached, and from which a later
+// transfer could resume.
+type Checkpoint struct {
+	N      int
+	Label  string        // what is complete at this point ("message 1 complete")
+	Octets int64         // octets of the unit it marks (or transferred so far)
+	At     time.Duration // simulated time
+}
+
+// Session is one side of a session: its state, the turn token of its
+// half-duplex dialog, its checkpoints and the framer of the units it
+// receives. The simulator drives it: Open once the transport is connected,
+// Sent and Received for each unit, Expect and Feed to frame what arrives,
+// Release or Abort at the end.
+type Session struct {
+	env   layers.Env
+	id    int
+	role  Role
+	state State
+	turn  Role
+	first Role
+
+	framer      Framer
+	checkpoints []Checkpoint
+	sent, recv  int // units
+}
+
+// New returns an IDLE session numbered id, for the side playing role.
+func New(env layers.Env, id int, role Role) *Session {
+	return &Session{env: env, id: id, role: role, first: Responder}
+}
+
+// ID returns the session's number.
+func (s *Session) ID() int { return s.id }
+
+// Role returns the part this side plays.
+func (s *Session) Role() Role { return s.role }
+
+// State returns the session's state.
+func (s *Session) State() State { return s.state }
+
+// Turn returns the role that holds the turn: the only one that may send.
+func (s *Session) Turn() Role { return s.turn }
+
+// Units returns how many units this side has sent and received.
+func (s *Session) Units() (sent, received int) { return s.sent, s.recv }
+
+// SetFirstSpeaker chooses who holds the turn when the session opens. It is
+// the responder unless changed: in POP3 (RFC 1939 section 4) and SMTP (RFC
+// 5321 section 3.1) the server speaks first with its greeting.
+func (s *Session) SetFirstSpeaker(r Role) { s.first = r }
+
+// Open opens the session once the transport connection is established.
+func (s *Session) Open() error {
+	if s.state != Idle {
+		return fmt.Errorf("session %d: cannot open in state %v", s.id, s.state)
+	}
+	s.state = Open
+	s.turn = s.first
+	if s.env.Tracing() {
+		s.note(fmt.Sprintf("open session %d (no header on the wire: TCP/IP leaves this to the application); the %v speaks first",
+			s.id, s.first), "")
+	}
+	return nil
+}
+
+// Sent records that this side sent a complete unit. With endTurn the turn
+// passes to the peer; without it this side keeps the turn to send another
+// unit (a "+OK" line followed by its multi-line body). Sending while the
+// turn is the peer's is a *TurnError.
+func (s *Session) Sent(u Unit, endTurn bool) error {
+	return s.unit(s.role, u, endTurn)
+}
+
+// Received records that the peer sent a complete unit; endTurn as in Sent.
+// A unit from the peer while the turn is this side's is a *TurnError.
+func (s *Session) Received(u Unit, endTurn bool) error {
+	return s.unit(s.role.Peer(), u, endTurn)
+}
+
+func (s *Session) unit(speaker Role, u Unit, endTurn bool) error {
+	if s.state != Open {
+		return fmt.Errorf("%w: session %d is %v, the %v cannot send a %v", ErrNotOpen, s.id, s.state, speaker, u)
+	}
+	if s.turn != speaker {
+		return &TurnError{Session: s.id, Speaker: speaker, Unit: u}
+	}
+	if speaker == s.role {
+		s.sent++
+	} else {
+		s.recv++
+	}
+	if endTurn {
+		s.turn = speaker.Peer()
+		if s.env.Tracing() {
+			s.note(fmt.Sprintf("session %d: the %v ends its turn with a %v; the turn passes to the %v (half-duplex dialog control)",
+				s.id, speaker, u, s.turn), "")
+		}
+	}
+	return nil
+}
+
+// Expect sets the unit that the next octets received make up.
+func (s *Session) Expect(u Unit) error { return s.framer.Expect(u) }
+
+// Feed frames received octets; see Framer.Feed.
+func (s *Session) Feed(chunk []byte) ([]Piece, error) {
+	if s.state != Open {
+		return nil, fmt.Errorf("%w: session %d is %v, %d octets arrived", ErrNotOpen, s.id, s.state, len(chunk))
+	}
+	return s.framer.Feed(chunk)
+}
+
+// Framer returns the session's framer.
+func (s *Session) Framer() *Framer { return &s.framer }
+
+// Checkpoint records the next synchronization point, numbered from 1, with a
+// label saying what is complete and the octets it covers.
+func (s *Session) Checkpoint(label string, octets int64) (Checkpoint, error) {
+	if s.state != Open {
+		return Checkpoint{}, fmt.Errorf("%w: session %d is %v, no checkpoint %q", ErrNotOpen, s.id, s.state, label)
+	}
+	c := Checkpoint{N: len(s.checkpoints) + 1, Label: label, Octets: octets, At: s.env.Now()}
+	s.checkpoints = append(s.checkpoints, c)
+	if s.env.Tracing() {
+		s.note(fmt.Sprintf("checkpoint %d: %s (%s B)", c.N, label, grouped(octets)), "")
+	}
+	return c, nil
+}
+
+// Checkpoints returns the checkpoints in order.
+func (s *Session) Checkpoints() []Checkpoint { return s.checkpoints }
+
+// Release ends an OPEN session in order: for POP3, QUIT was answered.
+func (s *Session) Release() error {
+	if s.state != Open {
+		return fmt.Errorf("%w: session %d is %v, cannot release", ErrNotOpen, s.id, s.state)
+	}
+	s.state = Released
+	if s.env.Tracing() {
+		s.note(fmt.Sprintf("release session %d: orderly end after %d units sent and %d received, %d checkpoints",
+			s.id, s.sent, s.recv, len(s.checkpoints)), "")
+	}
+	return nil
+}
+
+// Abort ends the session because of reason (a connection loss, a protocol
+// error). Aborting a session that has already ended does nothing.
+func (s *Session) Abort(reason string) {
+	if s.state == Released || s.state == Aborted {
+		return
+	}
+	s.state = Aborted
+	if !s.env.Tracing() {
+		return
+	}
+	resume := "no checkpoint to resume from"
+	if n := len(s.checkpoints); n > 0 {
+		c := s.checkpoints[n-1]
+		resume = fmt.Sprintf("the last checkpoint is %d: %s (%s B)", c.N, c.Label, grouped(c.Octets))
+	}
+	s.note(fmt.Sprintf("abort session %d: %s; %s", s.id, reason, resume), reason)
+}
+
+func (s *Session) note(text, cause string) {
+	s.env.Record(layers.Event{Layer: layers.Session, Dir: layers.Note, Text: text, Cause: cause})
+}
+
+// grouped formats n with thousands separators: 2941 -> "2,941".
+func grouped(n int64) string {
+	if n < 0 {
+		return "-" + grouped(-n)
+	}
+	s := strconv.FormatInt(n, 10)
+	if len(s) <= 3 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+len(s)/3)
+	lead := len(s) % 3
+	if lead > 0 {
+		b = append(b, s[:lead]...)
+	}
+	for i := lead; i < len(s); i += 3 {
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i:i+3]...)
+	}
+	return string(b)
+}

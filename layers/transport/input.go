@@ -1,0 +1,593 @@
+package transport
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/osisim/osisim/layers"
+)
+
+// input processes a segment for this connection (RFC 9293 3.10.7).
+func (c *Conn) input(seg *Segment) {
+	c.probes = 0
+	switch c.state {
+	case Closed:
+		return
+	case SynSent:
+		c.synSentInput(seg)
+		return
+	}
+	tracing := c.t.env.Tracing()
+
+	// A retransmitted SYN in SYN-RECEIVED means our SYN-ACK was lost: send
+	// it again rather than the plain ACK of the acceptability test.
+	if c.state == SynReceived && seg.Flags&(SYN|ACK|RST) == SYN && seg.Seq == c.irs {
+		if tracing {
+			c.t.record(layers.Note, "", "", "SYN received again: the SYN-ACK was lost, sending it again")
+		}
+		c.sendSYN("SYN received again")
+		return
+	}
+
+	// First check: is the segment acceptable (RFC 9293 3.10.7.4)?
+	segLen := seg.SeqLen()
+	wnd := c.rcvWindow()
+	if !acceptable(seg.Seq, segLen, c.rcvNxt, wnd) {
+		if seg.Flags&RST != 0 {
+			if tracing {
+				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST with seq "+c.relRcv(seg.Seq)+" outside the receive window ignored")
+			}
+			return
+		}
+		if c.state == TimeWait && seg.Flags&FIN != 0 {
+			// RFC 9293 3.10.7.4 (eighth check, TIME-WAIT): a retransmitted FIN
+			// is acknowledged and restarts the 2 MSL timeout.
+			c.timeWait.set(2 * c.t.cfg.MSL)
+		}
+		c.sendAck("")
+		if tracing {
+			end := seg.Seq + segLen
+			switch {
+			case segLen > 0 && seqLEQ(end, c.rcvNxt):
+				c.stats.DuplicatesIn++
+				c.t.record(layers.Drop, layers.ReasonDuplicate, "", "duplicate: seq "+c.relRcv(seg.Seq)+".."+c.relRcv(end)+" already received (RCV.NXT="+c.relRcv(c.rcvNxt)+"): answered ACK")
+			case segLen > 0 && wnd == 0:
+				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "receive window is 0: "+strconv.Itoa(len(seg.Payload))+" bytes at seq "+c.relRcv(seg.Seq)+" not accepted, answered ACK")
+			default:
+				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", fmt.Sprintf(
+					"seq %s..%s outside the receive window %s..%s: answered ACK",
+					c.relRcv(seg.Seq), c.relRcv(end), c.relRcv(c.rcvNxt), c.relRcv(c.rcvNxt+wnd)))
+			}
+		} else if segLen > 0 && seqLEQ(seg.Seq+segLen, c.rcvNxt) {
+			c.stats.DuplicatesIn++
+		}
+		return
+	}
+
+	// Second check: RST. RFC 5961 3.2: only an RST exactly at RCV.NXT
+	// resets; one elsewhere in the window gets a challenge ACK.
+	if seg.Flags&RST != 0 {
+		if seg.Seq != c.rcvNxt {
+			c.sendAck("challenge ACK")
+			if tracing {
+				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST at seq "+c.relRcv(seg.Seq)+", not exactly RCV.NXT="+c.relRcv(c.rcvNxt)+": challenge ACK sent (RFC 5961 3.2)")
+			}
+			return
+		}
+		c.resetInput()
+		return
+	}
+
+	// Fourth check: a SYN in a synchronized state gets a challenge ACK
+	// (RFC 5961 4.2).
+	if seg.Flags&SYN != 0 {
+		c.sendAck("challenge ACK")
+		if tracing {
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "SYN on an open connection: challenge ACK sent (RFC 5961 4.2)")
+		}
+		return
+	}
+
+	// Fifth check: the ACK field.
+	if seg.Flags&ACK == 0 {
+		if tracing {
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "segment without the ACK bit dropped")
+		}
+		return
+	}
+	if c.state == SynReceived {
+		if !(seqLT(c.sndUna, seg.Ack) && seqLEQ(seg.Ack, c.sndMax)) {
+			c.t.sendReset(connKey{c.local, c.remote}, seg, "bad ACK in SYN-RECEIVED")
+			if tracing {
+				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+strconv.FormatUint(uint64(seg.Ack), 10)+" does not acknowledge our SYN: answered RST")
+			}
+			return
+		}
+		c.sndWnd = uint32(seg.Window)
+		c.maxSndWnd = max(c.maxSndWnd, c.sndWnd)
+		c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
+		c.established("ACK of our SYN-ACK received", "ACK received")
+	}
+	if seqGT(seg.Ack, c.sndMax) {
+		c.sendAck("")
+		if tracing {
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+c.relSnd(seg.Ack)+" acknowledges data not yet sent (SND.NXT="+c.relSnd(c.sndMax)+"): answered ACK")
+		}
+		return
+	}
+	finAcked := false
+	if seqGEQ(seg.Ack, c.sndUna) {
+		finAcked = c.ackInput(seg)
+		if c.state == Closed {
+			return
+		}
+	}
+	switch c.state {
+	case FinWait1:
+		if finAcked {
+			c.setState(FinWait2, "our FIN was acknowledged", "ACK received")
+		}
+	case Closing:
+		if finAcked {
+			c.enterTimeWait("our FIN was acknowledged")
+		}
+	case LastAck:
+		if finAcked {
+			c.finish(nil, "our FIN was acknowledged")
+			return
+		}
+	}
+
+	// Sixth check (URG) is not implemented: the urgent pointer is ignored.
+	// Seventh: the segment text.
+	if c.state.canReceive() {
+		c.dataInput(seg)
+	}
+}
+
+// acceptable is the segment acceptability test of RFC 9293 3.10.7.4.
+func acceptable(seq, segLen, rcvNxt, wnd uint32) bool {
+	switch {
+	case segLen == 0 && wnd == 0:
+		return seq == rcvNxt
+	case segLen == 0:
+		return seqLEQ(rcvNxt, seq) && seqLT(seq, rcvNxt+wnd)
+	case wnd == 0:
+		return false
+	}
+	last := seq + segLen - 1
+	return (seqLEQ(rcvNxt, seq) && seqLT(seq, rcvNxt+wnd)) ||
+		(seqLEQ(rcvNxt, last) && seqLT(last, rcvNxt+wnd))
+}
+
+// synSentInput handles a segment in SYN-SENT (RFC 9293 3.10.7.3).
+func (c *Conn) synSentInput(seg *Segment) {
+	tracing := c.t.env.Tracing()
+	ackOK := false
+	if seg.Flags&ACK != 0 {
+		if seqLEQ(seg.Ack, c.iss) || seqGT(seg.Ack, c.sndMax) {
+			if seg.Flags&RST == 0 {
+				c.t.sendReset(connKey{c.local, c.remote}, seg, "bad ACK in SYN-SENT")
+			}
+			if tracing {
+				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+strconv.FormatUint(uint64(seg.Ack), 10)+" does not acknowledge our SYN")
+			}
+			return
+		}
+		ackOK = true
+	}
+	if seg.Flags&RST != 0 {
+		if ackOK {
+			c.finish(ErrRefused, "the peer answered our SYN with RST: connection refused")
+		} else if tracing {
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST without ACK ignored in SYN-SENT")
+		}
+		return
+	}
+	if seg.Flags&SYN == 0 {
+		if tracing {
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "segment without SYN or RST ignored in SYN-SENT")
+		}
+		return
+	}
+	c.irs = seg.Seq
+	c.rcvNxt = seg.Seq + 1
+	c.setPeerMSS(seg.MSS)
+	if len(seg.Payload) > 0 && tracing {
+		c.t.record(layers.Note, "", "", strconv.Itoa(len(seg.Payload))+" bytes of data on the SYN not accepted: the peer will send them again")
+	}
+	if !ackOK {
+		// Simultaneous open (RFC 9293 3.5, figure 8).
+		c.sndWnd = uint32(seg.Window)
+		c.maxSndWnd = c.sndWnd
+		c.sndWl1 = seg.Seq
+		c.setState(SynReceived, "SYN crossed ours (simultaneous open)", "SYN received")
+		c.sendSYN("")
+		return
+	}
+	c.sndUna = seg.Ack
+	if c.timing && seqGT(seg.Ack, c.timedSeq) {
+		c.timing = false
+		c.rtt.sample(c.t.env.Now() - c.timedAt)
+	}
+	c.retries = 0
+	c.rto.stop()
+	c.sndWnd = uint32(seg.Window)
+	c.maxSndWnd = c.sndWnd
+	c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
+	c.established("SYN-ACK received", "SYN-ACK received")
+	c.sendAck("")
+	c.output()
+}
+
+// setPeerMSS takes the peer's MSS option (536 without one) and sets the
+// effective send MSS to the smaller of both sides' values.
+func (c *Conn) setPeerMSS(peer uint16) {
+	if peer == 0 {
+		peer = defaultPeerMSS
+	}
+	c.mss = int(min(peer, c.t.cfg.MSS))
+}
+
+// established enters ESTABLISHED and sets up congestion control.
+func (c *Conn) established(why, cause string) {
+	c.setState(Established, why, cause)
+	c.cwnd = c.initialWindow()
+	if c.synRetried && c.rtt.rto < 3e9 && !c.rtt.measured {
+		// RFC 6298 5.7: after a timed-out SYN, data starts with an RTO of 3 s.
+		c.rtt.rto = c.rtt.clamp(3e9)
+	}
+	if c.finQueued {
+		c.setState(FinWait1, "Close was called during the handshake", "")
+	}
+	if c.passive {
+		c.pending |= evAccept
+	}
+	c.pending |= evEstablished
+	if c.t.env.Tracing() {
+		c.t.record(layers.Note, "", "", fmt.Sprintf("effective MSS %d (ours %d); initial cwnd %d bytes (RFC 5681 3.1), peer's window %d",
+			c.mss, c.t.cfg.MSS, c.cwnd, c.sndWnd))
+	}
+}
+
+// resetInput handles an acceptable RST (RFC 9293 3.10.7.4, second check).
+func (c *Conn) resetInput() {
+	switch c.state {
+	case SynReceived:
+		if c.passive {
+			c.setState(Listen, "RST received: the half-open connection is dropped, the port keeps listening", "RST received")
+			c.finish(nil, "")
+			return
+		}
+		c.finish(ErrRefused, "RST received during a simultaneous open: connection refused")
+	case TimeWait:
+		// RFC 1337: an RST in TIME-WAIT is ignored, so that it cannot
+		// cut TIME-WAIT short.
+		if c.t.env.Tracing() {
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST in TIME-WAIT ignored (RFC 1337)")
+		}
+	default:
+		c.finish(ErrReset, "RST received: connection reset by the peer")
+	}
+}
+
+// ackInput processes an ACK with SND.UNA =< SEG.ACK =< SND.MAX (RFC 9293
+// 3.10.7.4 fifth check, RFC 5681, RFC 6582, RFC 6298 5.2-5.3) and reports
+// whether it acknowledged our FIN.
+func (c *Conn) ackInput(seg *Segment) bool {
+	tracing := c.t.env.Tracing()
+	ack := seg.Ack
+	mss := uint32(c.mss)
+	oldWnd := c.sndWnd
+	// RFC 5681 2: a duplicate ACK acknowledges nothing new, carries no data,
+	// SYN or FIN, leaves the window as it was, and arrives while data is
+	// outstanding. A zero window is excluded: a refused probe is no loss.
+	dup := ack == c.sndUna && c.sndUna != c.sndMax && len(seg.Payload) == 0 &&
+		seg.Flags&(SYN|FIN) == 0 && uint32(seg.Window) == c.sndWnd && c.sndWnd != 0
+
+	// RFC 9293 3.10.7.4: update the send window if the segment is newer
+	// than the one that last set it.
+	if seqLT(c.sndWl1, seg.Seq) || (c.sndWl1 == seg.Seq && seqLEQ(c.sndWl2, ack)) {
+		c.sndWnd = uint32(seg.Window)
+		c.sndWl1, c.sndWl2 = seg.Seq, ack
+		c.maxSndWnd = max(c.maxSndWnd, c.sndWnd)
+	}
+
+	finAcked := false
+	if seqGT(ack, c.sndUna) {
+		acked := ack - c.sndUna
+		if c.timing && seqGT(ack, c.timedSeq) {
+			c.timing = false
+			c.rtt.sample(c.t.env.Now() - c.timedAt)
+		}
+		var dataAcked uint32
+		if seqGT(ack, c.sbufSeq) {
+			k := min(ack-c.sbufSeq, uint32(c.sbuf.n))
+			dataAcked = k
+			c.sbuf.discard(int(k))
+			c.sbufSeq += k
+			c.stats.BytesOut += int64(k)
+			if k > 0 && c.wantWritable {
+				c.wantWritable = false
+				c.pending |= evWritable
+			}
+		}
+		finAcked = c.finQueued && ack == c.dataEnd+1
+		c.sndUna = ack
+		if seqLT(c.sndNxt, ack) {
+			c.sndNxt = ack
+		}
+		if seqGEQ(c.sndNxt, c.sndMax) {
+			c.rtxCause = ""
+		}
+		c.retries = 0
+		c.trimParents()
+
+		restart := true
+		if c.inRecovery {
+			if seqGEQ(ack, c.recover) {
+				// RFC 6582 3.2 step 3: a full ACK ends fast recovery.
+				c.inRecovery = false
+				c.cwnd = min(c.ssthresh, max(c.sndMax-ack, mss)+mss)
+				if tracing {
+					c.t.record(layers.Note, "", "", "ACK "+c.relSnd(ack)+" covers everything sent before the loss: fast recovery ends, cwnd "+strconv.Itoa(int(c.cwnd)))
+				}
+			} else {
+				// RFC 6582 3.2 step 4: a partial ACK; the next hole is
+				// lost too. Resend it and deflate cwnd by what was acked.
+				if tracing {
+					c.t.record(layers.Note, "", CauseFast, "partial ACK "+c.relSnd(ack)+" during fast recovery: retransmit the next hole at seq "+c.relSnd(ack)+" (RFC 6582)")
+				}
+				c.retransmitFirst(CauseFast)
+				if acked >= c.cwnd {
+					c.cwnd = 0
+				} else {
+					c.cwnd -= acked
+				}
+				if acked >= mss {
+					c.cwnd += mss
+				}
+				c.cwnd = max(c.cwnd, mss)
+				// RFC 6582 3.2 step 5: only the first partial ACK restarts
+				// the retransmission timer.
+				restart = c.firstPartial
+				c.firstPartial = false
+			}
+		} else if dataAcked > 0 {
+			if c.cwnd < c.ssthresh {
+				// RFC 5681 3.1 slow start, equation 2.
+				c.cwnd += min(dataAcked, mss)
+			} else {
+				// Congestion avoidance, equation 3.
+				c.cwnd += max(1, mss*mss/c.cwnd)
+			}
+			c.cwnd = min(c.cwnd, 1<<30)
+		}
+		c.dupAcks = 0
+		// RFC 6298 5.2 and 5.3.
+		if c.sndUna == c.sndMax {
+			c.rto.stop()
+		} else if restart {
+			c.rto.set(c.rtt.rto)
+		}
+	} else if dup {
+		c.dupAcks++
+		c.stats.DupAcksReceived++
+		switch {
+		case c.dupAcks == 3 && !c.inRecovery:
+			if seqGEQ(ack, c.recover) {
+				c.fastRetransmit()
+			} else if tracing {
+				c.t.record(layers.Note, "", "", "3 duplicate ACKs for seq "+c.relSnd(ack)+", but data sent before the last timeout is still coming back: no fast retransmit (RFC 6582 recover)")
+			}
+		case c.inRecovery:
+			// RFC 5681 3.2 step 4: each further duplicate ACK means a segment
+			// left the network; inflate cwnd.
+			c.cwnd += mss
+			if tracing {
+				c.t.record(layers.Note, "", "", "duplicate ACK #"+strconv.Itoa(c.dupAcks)+" for seq "+c.relSnd(ack)+" in fast recovery: cwnd inflated to "+strconv.Itoa(int(c.cwnd)))
+			}
+		default:
+			if tracing {
+				c.t.record(layers.Note, "", "", "duplicate ACK #"+strconv.Itoa(c.dupAcks)+" for seq "+c.relSnd(ack)+": a segment after it arrived, it may be lost")
+			}
+		}
+	}
+
+	if c.sndWnd > 0 {
+		c.stopPersist(oldWnd)
+	}
+	c.output()
+	return finAcked
+}
+
+// fastRetransmit starts fast retransmit and NewReno fast recovery on the
+// third duplicate ACK (RFC 5681 3.2 steps 2-3, RFC 6582 3.2 step 2).
+func (c *Conn) fastRetransmit() {
+	mss := uint32(c.mss)
+	flight := c.sndMax - c.sndUna
+	c.ssthresh = max(flight/2, 2*mss)
+	c.recover = c.sndMax
+	c.inRecovery = true
+	c.firstPartial = true
+	c.stats.FastRetransmits++
+	if c.t.env.Tracing() {
+		c.t.record(layers.Note, "", "3 duplicate ACKs", fmt.Sprintf(
+			"fast retransmit of seq %s after 3 duplicate ACKs; ssthresh %d, cwnd %d; fast recovery until seq %s is acknowledged",
+			c.relSnd(c.sndUna), c.ssthresh, c.ssthresh+3*mss, c.relSnd(c.recover)))
+	}
+	c.retransmitFirst(CauseFast)
+	c.cwnd = c.ssthresh + 3*mss
+}
+
+// dataInput takes the segment text and FIN (RFC 9293 3.10.7.4, seventh
+// and eighth checks). In-order data goes to the receive buffer; data
+// beyond a hole is written to its place in the buffer's free space and its
+// range remembered, and every such segment is answered at once with a
+// duplicate ACK (RFC 5681 4.2). Every data segment is acknowledged at once:
+// delayed ACKs are not implemented.
+func (c *Conn) dataInput(seg *Segment) {
+	tracing := c.t.env.Tracing()
+	seq := seg.Seq
+	payload := seg.Payload
+	fin := seg.Flags&FIN != 0
+	if len(payload) == 0 && !fin {
+		return
+	}
+	// Trim what was already received.
+	if seqLT(seq, c.rcvNxt) {
+		d := c.rcvNxt - seq
+		if d > uint32(len(payload)) {
+			d = uint32(len(payload))
+		}
+		if d > 0 {
+			c.stats.DuplicatesIn++
+			if tracing {
+				c.t.record(layers.Note, "", "", "seq "+c.relRcv(seq)+".."+c.relRcv(seq+d)+" already received: "+strconv.Itoa(int(d))+" duplicate bytes trimmed")
+			}
+		}
+		payload = payload[d:]
+		seq += d
+	}
+	// Trim what lies beyond the window; a FIN after cut data is dropped.
+	if wnd := c.rcvWindow(); uint32(len(payload)) > wnd-(seq-c.rcvNxt) {
+		keep := wnd - (seq - c.rcvNxt)
+		if tracing {
+			c.t.record(layers.Note, "", "", strconv.Itoa(len(payload)-int(keep))+" bytes beyond the receive window trimmed")
+		}
+		payload = payload[:keep]
+		fin = false
+	}
+	if len(payload) > 0 {
+		off := int(seq - c.rcvNxt)
+		c.rbuf.writeAt(c.rbuf.n+off, payload)
+		if off == 0 {
+			c.advance(uint32(len(payload)))
+			c.pending |= evReadable
+		} else {
+			c.queueOutOfOrder(seq, seq+uint32(len(payload)))
+		}
+	}
+	if fin {
+		if finSeq := seq + uint32(len(payload)); finSeq == c.rcvNxt {
+			c.finInput()
+		} else {
+			c.oooFin, c.oooFinSeq = true, finSeq
+		}
+	}
+	c.sendAck("")
+}
+
+// advance moves RCV.NXT over n in-order bytes just written after the
+// buffered data, then over any queued ranges the new data reaches.
+func (c *Conn) advance(n uint32) {
+	c.rcvNxt += n
+	c.rbuf.n += int(n)
+	c.stats.BytesIn += int64(n)
+	c.drainOutOfOrder()
+	if c.oooFin && c.oooFinSeq == c.rcvNxt {
+		c.oooFin = false
+		c.finInput()
+	}
+}
+
+// drainOutOfOrder moves RCV.NXT over the queued ranges it has reached.
+func (c *Conn) drainOutOfOrder() {
+	i := 0
+	from := c.rcvNxt
+	for ; i < len(c.ooo) && seqLEQ(c.ooo[i].start, c.rcvNxt); i++ {
+		if end := c.ooo[i].end; seqGT(end, c.rcvNxt) {
+			k := end - c.rcvNxt
+			c.rcvNxt = end
+			c.rbuf.n += int(k)
+			c.stats.BytesIn += int64(k)
+		}
+	}
+	if i == 0 {
+		return
+	}
+	c.ooo = c.ooo[:copy(c.ooo, c.ooo[i:])]
+	if c.t.env.Tracing() {
+		text := "hole filled: seq " + c.relRcv(from) + ".." + c.relRcv(c.rcvNxt) + " from the out-of-order queue delivered in order"
+		if len(c.ooo) > 0 {
+			text += "; " + c.holes()
+		}
+		c.t.record(layers.Note, "", "", text)
+	}
+}
+
+// queueOutOfOrder remembers that [start, end) was received beyond a hole.
+func (c *Conn) queueOutOfOrder(start, end uint32) {
+	c.stats.OutOfOrderQueued++
+	// Insert keeping the ranges sorted, merging any that touch.
+	i := 0
+	for i < len(c.ooo) && seqLT(c.ooo[i].end, start) {
+		i++
+	}
+	j := i
+	for j < len(c.ooo) && seqLEQ(c.ooo[j].start, end) {
+		if seqLT(c.ooo[j].start, start) {
+			start = c.ooo[j].start
+		}
+		if seqGT(c.ooo[j].end, end) {
+			end = c.ooo[j].end
+		}
+		j++
+	}
+	switch {
+	case j == i:
+		c.ooo = append(c.ooo, seqRange{})
+		copy(c.ooo[i+1:], c.ooo[i:])
+		c.ooo[i] = seqRange{start, end}
+	default:
+		c.ooo[i] = seqRange{start, end}
+		c.ooo = append(c.ooo[:i+1], c.ooo[j:]...)
+	}
+	if c.t.env.Tracing() {
+		c.t.record(layers.Note, "", "", "out of order: seq "+c.relRcv(start)+".."+c.relRcv(end)+" queued; "+c.holes())
+	}
+}
+
+// holes lists the gaps before and between the queued ranges:
+// "hole 2921..4381" or "holes 2921..4381, 5841..7301".
+func (c *Conn) holes() string {
+	var b strings.Builder
+	b.WriteString("hole")
+	if len(c.ooo) > 1 {
+		b.WriteString("s")
+	}
+	from := c.rcvNxt
+	for i, r := range c.ooo {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(" " + c.relRcv(from) + ".." + c.relRcv(r.start))
+		from = r.end
+	}
+	return b.String()
+}
+
+// finInput processes the peer's FIN once every byte before it arrived
+// (RFC 9293 3.10.7.4, eighth check).
+func (c *Conn) finInput() {
+	c.rcvNxt++
+	c.pending |= evPeerClosed
+	switch c.state {
+	case Established:
+		c.setState(CloseWait, "the peer's FIN arrived: it will send no more data", "FIN received")
+	case FinWait1:
+		c.setState(Closing, "the peer's FIN crossed ours (simultaneous close)", "FIN received")
+	case FinWait2:
+		c.enterTimeWait("the peer's FIN arrived")
+	}
+}
+
+// enterTimeWait enters TIME-WAIT for 2*MSL (RFC 9293 3.6.1).
+func (c *Conn) enterTimeWait(why string) {
+	c.setState(TimeWait, why+"; waiting 2*MSL = "+seconds(2*c.t.cfg.MSL), "")
+	c.rto.kill()
+	c.persist.kill()
+	c.persisting = false
+	c.timeWait.set(2 * c.t.cfg.MSL)
+}

@@ -1,0 +1,131 @@
+package scenarios
+
+// The scenario file format (docs/scenario-format.md). Every key is
+// documented there; the bundled scenarios in library/ are written in it.
+
+// Text is a sentence in English and Chinese.
+type Text struct {
+	EN string `yaml:"en"`
+	ZH string `yaml:"zh"`
+}
+
+// File is one scenario file.
+type File struct {
+	Name        string   `yaml:"name"`
+	Title       Text     `yaml:"title"`
+	Description Text     `yaml:"description"`
+	Seed        uint64   `yaml:"seed"`
+	Duration    string   `yaml:"duration"` // the longest a run may last in simulated time (default 120s)
+	Nodes       []Node   `yaml:"nodes"`
+	Links       []Link   `yaml:"links"`
+	Apps        []App    `yaml:"apps"`
+	Expect      []Expect `yaml:"expect"`
+}
+
+// Node is a host, switch, hub or router.
+type Node struct {
+	Name       string      `yaml:"name"`
+	Kind       string      `yaml:"kind"`  // host, switch, hub, router
+	Ports      int         `yaml:"ports"` // switch and hub
+	Ageing     string      `yaml:"ageing"`
+	Interfaces []Interface `yaml:"interfaces"`
+	Gateway    string      `yaml:"gateway"`
+	Routes     []Route     `yaml:"routes"`
+	Services   Services    `yaml:"services"`
+	TCP        TCPConfig   `yaml:"tcp"`
+}
+
+// Interface is a NIC of a host or router.
+type Interface struct {
+	Name string `yaml:"name"`
+	MAC  string `yaml:"mac"`
+	IP   string `yaml:"ip"` // address/prefix, e.g. 10.0.1.10/24
+	MTU  int    `yaml:"mtu"`
+}
+
+// Route is a static route.
+type Route struct {
+	To  string `yaml:"to"`  // prefix, e.g. 10.0.3.0/24 or default
+	Via string `yaml:"via"` // next-hop address
+}
+
+// TCPConfig tunes a host's TCP.
+type TCPConfig struct {
+	MSS        int    `yaml:"mss"`
+	RecvBuffer int    `yaml:"recv_buffer"`
+	MinRTO     string `yaml:"min_rto"`
+}
+
+// Services are the servers a host runs.
+type Services struct {
+	POP3 *POP3Service `yaml:"pop3"`
+}
+
+// POP3Service is a POP3 server (RFC 1939).
+type POP3Service struct {
+	Port     int    `yaml:"port"` // default 110
+	Hostname string `yaml:"hostname"`
+	Users    []User `yaml:"users"`
+	Maildrop []Mail `yaml:"maildrop"`
+}
+
+// User is a mailbox owner.
+type User struct {
+	Name string `yaml:"name"`
+	Pass string `yaml:"pass"`
+}
+
+// Mail is a message in a maildrop: one of the samples, or a generated body
+// of a given size.
+type Mail struct {
+	Sample    string `yaml:"sample"`     // "zh" (the Chinese lesson note) or "en"
+	Generated string `yaml:"generated"`  // a size such as 1MiB: a generated message that big
+	Subject   string `yaml:"subject"`    // with generated
+}
+
+// Link joins two ports.
+type Link struct {
+	A     string `yaml:"a"` // node.port, e.g. client.eth0 or sw1.1
+	B     string `yaml:"b"`
+	Rate  string `yaml:"rate"`  // 10Mb/s, 100Mb/s, 1Gb/s
+	Delay string `yaml:"delay"` // propagation delay, e.g. 5us or 2ms
+	Code  string `yaml:"code"`  // line code: nrz or manchester
+}
+
+// App is a client program a scenario starts on a host.
+type App struct {
+	Node  string      `yaml:"node"`
+	Start string      `yaml:"start"`
+	POP3  *POP3Client `yaml:"pop3"`
+}
+
+// POP3Client retrieves mail with a script of POP3 commands.
+type POP3Client struct {
+	Server   string   `yaml:"server"` // an address, or a node name
+	Port     int      `yaml:"port"`
+	User     string   `yaml:"user"`
+	Pass     string   `yaml:"pass"`
+	Commands []string `yaml:"commands"`
+}
+
+// Expect is a check made at the end of the run.
+type Expect struct {
+	// Retrieved: the client's application received message N intact (its
+	// hash after presentation decoding equals the server's stored message).
+	Retrieved *ExpectRetrieved `yaml:"retrieved"`
+	// Maildrop: what the server's maildrop holds at the end.
+	Maildrop *ExpectMaildrop `yaml:"maildrop"`
+}
+
+// ExpectRetrieved names a client and a message number.
+type ExpectRetrieved struct {
+	Node    string `yaml:"node"`
+	Message int    `yaml:"message"`
+}
+
+// ExpectMaildrop says which messages are left and which were deleted.
+type ExpectMaildrop struct {
+	Node    string `yaml:"node"`
+	Deleted []int  `yaml:"deleted"` // deleted in the UPDATE state, after QUIT
+	Kept    []int  `yaml:"kept"`
+}

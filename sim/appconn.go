@@ -1,0 +1,259 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/osisim/osisim/layers"
+	"github.com/osisim/osisim/layers/application"
+	"github.com/osisim/osisim/layers/presentation"
+	"github.com/osisim/osisim/layers/session"
+	"github.com/osisim/osisim/layers/transport"
+)
+
+// appConn is the stack glue above TCP on one end of a POP3 connection: it
+// moves the application's lines and bodies down through the presentation
+// and session layers into TCP, and the received octets up through the
+// session layer's framer, recording the event of every boundary it crosses.
+type appConn struct {
+	h    *Host
+	conn *transport.Conn
+	sess *session.Session
+
+	out     []outItem // what waits to go into TCP's send buffer, in order
+	pending []byte    // read from out[0].r but not yet taken by TCP
+	eof     bool      // out[0].r is exhausted
+	chunk   []byte    // read buffer for bodies
+	rbuf    []byte    // receive buffer
+
+	closeWhenSent bool
+	onPiece       func(session.Piece)
+}
+
+// outItem is a line or a streamed body on its way into TCP.
+type outItem struct {
+	data  []byte
+	r     io.Reader
+	id    uint64 // the PDU (SPDU) the octets belong to
+	after func() // runs when the last octet went into TCP
+}
+
+const appChunk = 16 << 10
+
+func newAppConn(h *Host, c *transport.Conn, id int, role session.Role) *appConn {
+	a := &appConn{h: h, conn: c, sess: session.New(h.env, id, role), rbuf: make([]byte, appChunk)}
+	return a
+}
+
+// handler returns the TCP callbacks of the glue.
+func (a *appConn) handler(established func(), closed func(error)) transport.Handler {
+	return transport.Handler{
+		Established: func(*transport.Conn) {
+			if established != nil {
+				established()
+			}
+		},
+		Readable: func(*transport.Conn) { a.readable() },
+		Writable: func(*transport.Conn) { a.pump() },
+		Closed: func(_ *transport.Conn, err error) {
+			if a.sess.State() == session.Open {
+				reason := "the transport connection closed"
+				if err != nil {
+					reason = "the transport connection failed: " + err.Error()
+				}
+				a.sess.Abort(reason)
+			}
+			if closed != nil {
+				closed(err)
+			}
+		},
+	}
+}
+
+func (a *appConn) record(e layers.Event) { a.h.record(e) }
+
+// sendLine takes a command or reply line down L7, L6 and L5. With endTurn
+// the dialog turn passes to the peer.
+func (a *appConn) sendLine(m application.Message, endTurn bool, text string) {
+	line := m.Append(nil)
+	tracing := a.h.sim.tracing
+	var id5 uint64
+	if tracing {
+		id7 := a.h.sim.NewID()
+		a.record(layers.Event{Layer: layers.Application, Dir: layers.Down, Text: text, PDU: &layers.PDU{
+			Kind: "pop3", ID: id7, Len: len(line), HeaderLen: m.HeaderLen(), Summary: m.Summary(), Fields: m.Fields(), Bytes: line}})
+		id6 := a.recordPPDU(layers.Down, presentation.LinePPDU(len(line)), id7,
+			"US-ASCII line: the transfer syntax needs no conversion")
+		sp := session.SPDU{Session: a.sess.ID(), Speaker: a.sess.Role(), Unit: session.Line, Len: len(line), End: true}
+		id5 = a.recordSPDU(layers.Down, sp, id6, sp.Summary()+" to TCP")
+	}
+	if err := a.sess.Sent(session.Line, endTurn); err != nil {
+		a.protocolError(err)
+	}
+	a.out = append(a.out, outItem{data: line, id: id5})
+	a.pump()
+}
+
+// sendBody streams a multi-line body (a mail or a scan listing) down L6
+// (transfer encoding, done by the maildrop; dot-stuffing here) and L5, then
+// passes the turn to the peer.
+func (a *appConn) sendBody(body application.Body, parent uint64, after func()) {
+	stuffer := presentation.NewStuffer(body.Reader())
+	tracing := a.h.sim.tracing
+	var id5 uint64
+	if tracing {
+		var ppdu presentation.PPDU
+		text := ""
+		if enc, ok := body.(*presentation.Encoded); ok {
+			ppdu = enc.PPDU(-1)
+			text = stepsText(enc.Steps())
+		} else {
+			ppdu = presentation.BlockPPDU(body.Size(), -1)
+			text = body.Summary() + ": US-ASCII lines, no conversion"
+		}
+		id6 := a.recordPPDU(layers.Down, ppdu, parent, text)
+		sp := session.SPDU{Session: a.sess.ID(), Speaker: a.sess.Role(), Unit: session.DotTerminated, Len: int(body.Size()), End: true}
+		id5 = a.recordSPDU(layers.Down, sp, id6,
+			fmt.Sprintf("session %d: a dot-terminated block of %s B follows the status line; it ends the %v's turn",
+				a.sess.ID(), Thousands(body.Size()), a.sess.Role()))
+	}
+	if err := a.sess.Sent(session.DotTerminated, true); err != nil {
+		a.protocolError(err)
+	}
+	a.out = append(a.out, outItem{r: stuffer, id: id5, after: func() {
+		if tracing {
+			st := stuffer.Step()
+			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Note, Text: st.Text})
+		}
+		if after != nil {
+			after()
+		}
+	}})
+	a.pump()
+}
+
+// pump moves queued octets into TCP's send buffer until it is full or the
+// queue is empty. TCP calls it again (Writable) as space frees up.
+func (a *appConn) pump() {
+	for len(a.out) > 0 {
+		it := &a.out[0]
+		if it.r != nil {
+			if len(a.pending) == 0 && !a.eof {
+				if a.chunk == nil {
+					a.chunk = make([]byte, appChunk)
+				}
+				n, err := it.r.Read(a.chunk)
+				a.pending = a.chunk[:n]
+				if errors.Is(err, io.EOF) {
+					a.eof = true
+				} else if err != nil {
+					a.protocolError(err)
+					return
+				}
+			}
+			if len(a.pending) > 0 {
+				w := a.conn.Write(a.pending, it.id)
+				a.pending = a.pending[w:]
+				if w == 0 {
+					return
+				}
+				continue
+			}
+			if !a.eof {
+				continue
+			}
+		} else if len(it.data) > 0 {
+			w := a.conn.Write(it.data, it.id)
+			it.data = it.data[w:]
+			if len(it.data) > 0 {
+				return
+			}
+		}
+		after := it.after
+		a.out = a.out[1:]
+		a.eof = false
+		if after != nil {
+			after()
+		}
+	}
+	if a.closeWhenSent {
+		a.closeWhenSent = false
+		a.conn.Close()
+	}
+}
+
+// readable takes what TCP delivered in order and frames it.
+func (a *appConn) readable() {
+	for {
+		n := a.conn.Read(a.rbuf)
+		if n == 0 {
+			return
+		}
+		a.feed(a.rbuf[:n])
+	}
+}
+
+// feed frames octets into units (L5) and hands each piece on. Octets after
+// a complete unit wait in the framer until the application says what it
+// expects next.
+func (a *appConn) feed(b []byte) {
+	for a.sess.State() == session.Open {
+		pieces, err := a.sess.Feed(b)
+		if err != nil {
+			a.protocolError(err)
+			return
+		}
+		for _, p := range pieces {
+			a.onPiece(p)
+		}
+		b = nil
+		if len(pieces) == 0 || a.sess.Framer().Held() == 0 {
+			return
+		}
+	}
+}
+
+// protocolError ends the session and the connection: the peer (or this
+// side) broke the dialog's rules.
+func (a *appConn) protocolError(err error) {
+	a.record(layers.Event{Layer: layers.Session, Dir: layers.Drop, Reason: layers.ReasonProtocol,
+		Text: "protocol error: " + err.Error() + "; the connection is reset"})
+	a.sess.Abort(err.Error())
+	a.conn.Abort()
+}
+
+func (a *appConn) recordPPDU(dir layers.Dir, p presentation.PPDU, parent uint64, text string) uint64 {
+	id := a.h.sim.NewID()
+	a.record(layers.Event{Layer: layers.Presentation, Dir: dir, Text: text, PDU: &layers.PDU{
+		Kind: "ppdu", ID: id, Parents: idList(parent), Len: int(p.Octets), HeaderLen: p.HeaderLen(),
+		Summary: p.Summary(), Fields: p.Fields()}})
+	return id
+}
+
+func (a *appConn) recordSPDU(dir layers.Dir, p session.SPDU, parent uint64, text string) uint64 {
+	id := a.h.sim.NewID()
+	a.record(layers.Event{Layer: layers.Session, Dir: dir, Text: text, PDU: &layers.PDU{
+		Kind: "spdu", ID: id, Parents: idList(parent), Len: p.Len, HeaderLen: p.HeaderLen(),
+		Summary: p.Summary(), Fields: p.Fields()}})
+	return id
+}
+
+func idList(id uint64) []uint64 {
+	if id == 0 {
+		return nil
+	}
+	return []uint64{id}
+}
+
+// stepsText prints presentation steps one per line.
+func stepsText(steps []presentation.Step) string {
+	s := ""
+	for i, st := range steps {
+		if i > 0 {
+			s += "\n"
+		}
+		s += st.Text
+	}
+	return s
+}

@@ -1,0 +1,468 @@
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/osisim/osisim/layers"
+	"github.com/osisim/osisim/layers/application"
+	"github.com/osisim/osisim/layers/presentation"
+	"github.com/osisim/osisim/layers/session"
+	"github.com/osisim/osisim/layers/transport"
+)
+
+// POP3ServerConfig configures a POP3 server on a host.
+type POP3ServerConfig struct {
+	Port     uint16
+	Hostname string
+	Users    []application.User
+	Mails    []presentation.Mail
+	Encoding presentation.Options
+}
+
+// POP3Server is a POP3 service (RFC 1939) listening on a host's TCP port,
+// serving one maildrop.
+type POP3Server struct {
+	h        *Host
+	cfg      POP3ServerConfig
+	md       *application.Maildrop
+	hashes   [][32]byte // the stored messages' hashes, by original number
+	sessions int
+	early    string        // set if the maildrop shrank before an UPDATE state
+	updateAt time.Duration // when an UPDATE state committed deletions
+}
+
+// StartPOP3Server starts a POP3 server on h.
+func (h *Host) StartPOP3Server(cfg POP3ServerConfig) (*POP3Server, error) {
+	s := &POP3Server{h: h, cfg: cfg, md: application.NewMaildrop(cfg.Encoding, cfg.Mails...)}
+	for _, m := range cfg.Mails {
+		s.hashes = append(s.hashes, presentation.Hash(m))
+	}
+	if err := h.tcp.Listen(cfg.Port, s.accept); err != nil {
+		return nil, fmt.Errorf("%s: POP3 server: %w", h.name, err)
+	}
+	return s, nil
+}
+
+// Addr returns the server's address.
+func (s *POP3Server) Addr() netip.Addr { return s.h.Addr() }
+
+// StoredHash returns the hash of message n as stored before the run.
+func (s *POP3Server) StoredHash(n int) ([32]byte, bool) {
+	if n < 1 || n > len(s.hashes) {
+		return [32]byte{}, false
+	}
+	return s.hashes[n-1], true
+}
+
+// Remaining returns the original numbers of the messages still in the
+// maildrop.
+func (s *POP3Server) Remaining() []int {
+	var out []int
+	used := make([]bool, len(s.hashes))
+	for i := range s.md.Len() {
+		h, err := s.md.Hash(i + 1)
+		if err != nil {
+			continue
+		}
+		for k, want := range s.hashes {
+			if !used[k] && want == h {
+				used[k] = true
+				out = append(out, k+1)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// DeletedBeforeQuit describes a deletion that happened outside the UPDATE
+// state, or returns "".
+func (s *POP3Server) DeletedBeforeQuit() string { return s.early }
+
+// UpdateAt returns when the last UPDATE state committed.
+func (s *POP3Server) UpdateAt() time.Duration { return s.updateAt }
+
+// Maildrop returns the server's maildrop.
+func (s *POP3Server) Maildrop() *application.Maildrop { return s.md }
+
+// accept starts a POP3 session on a connection that completed its
+// handshake.
+func (s *POP3Server) accept(c *transport.Conn) {
+	s.sessions++
+	a := newAppConn(s.h, c, s.sessions, session.Responder)
+	srv := application.NewServer(s.md, s.cfg.Users, s.cfg.Hostname+" POP3 server ready")
+	srv.Host = s.cfg.Hostname
+	sc := &pop3ServerConn{s: s, a: a, srv: srv}
+	a.onPiece = sc.piece
+	c.SetHandler(a.handler(nil, sc.closed))
+	if err := a.sess.Open(); err != nil {
+		a.protocolError(err)
+		return
+	}
+	if err := a.sess.Expect(session.Line); err != nil {
+		a.protocolError(err)
+		return
+	}
+	sc.reply(srv.Greeting(), application.Message{})
+	a.readable()
+}
+
+type pop3ServerConn struct {
+	s   *POP3Server
+	a   *appConn
+	srv *application.Server
+}
+
+// piece takes one framed command line.
+func (sc *pop3ServerConn) piece(p session.Piece) {
+	a := sc.a
+	if a.h.sim.tracing {
+		sp := session.SPDU{Session: a.sess.ID(), Speaker: session.Initiator, Unit: p.Unit, Len: len(p.Data), End: p.End}
+		id5 := a.recordSPDU(layers.Up, sp, 0, sp.Summary()+": the client's turn ends, the server's begins")
+		a.recordPPDU(layers.Up, presentation.LinePPDU(len(p.Data)), id5, "US-ASCII line: nothing to convert")
+	}
+	if err := a.sess.Received(session.Line, true); err != nil {
+		a.protocolError(err)
+		return
+	}
+	cmd, err := application.ParseCommand(p.Data)
+	var r application.Reply
+	if err != nil {
+		r = application.Reply{Line: application.Err(strings.TrimPrefix(err.Error(), "application: ")),
+			Note: "a line that is not a valid command: " + err.Error()}
+	} else {
+		before := sc.s.md.Len()
+		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(cmd, p.Data),
+			Text: fmt.Sprintf("POP3 server (%v state) got %s", sc.srv.State(), cmd.Summary())})
+		r = sc.srv.Handle(cmd)
+		if sc.s.md.Len() < before && sc.srv.State() != application.Update && sc.s.early == "" {
+			sc.s.early = fmt.Sprintf("the maildrop shrank from %d to %d messages in the %v state", before, sc.s.md.Len(), sc.srv.State())
+		}
+		if sc.srv.State() == application.Update && sc.s.md.Len() < before {
+			sc.s.updateAt = a.h.sim.now
+		}
+	}
+	sc.reply(r, cmd)
+	if err := a.sess.Expect(session.Line); err != nil && !r.Close {
+		a.protocolError(err)
+	}
+}
+
+// reply sends the server's reply line and, for a multi-line reply, its body.
+func (sc *pop3ServerConn) reply(r application.Reply, cmd application.Message) {
+	a := sc.a
+	if r.Note != "" {
+		a.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 server: " + r.Note})
+	}
+	hasBody := r.Body != nil && r.Line.OK
+	a.sendLine(r.Line, !hasBody, fmt.Sprintf("POP3 server replies %s", r.Line.Summary()))
+	if hasBody {
+		a.sendBody(r.Body, 0, nil)
+	}
+	if r.Close {
+		a.sess.Release()
+		a.closeWhenSent = true
+		a.pump()
+	}
+}
+
+func (sc *pop3ServerConn) closed(err error) {
+	if sc.srv.State() != application.Update {
+		note := sc.srv.Lost()
+		sc.a.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 server: " + note})
+	}
+}
+
+// messagePDU describes a POP3 line for the trace.
+func messagePDU(m application.Message, line []byte) *layers.PDU {
+	return &layers.PDU{Kind: "pop3", Len: len(line), HeaderLen: m.HeaderLen(), Summary: m.Summary(), Fields: m.Fields(), Bytes: line}
+}
+
+// POP3ClientConfig configures a scripted POP3 client.
+type POP3ClientConfig struct {
+	Server   netip.AddrPort
+	User     string
+	Pass     string
+	Commands []string
+}
+
+// POP3Client is a scripted POP3 client on a host: it connects, logs in,
+// runs its commands one at a time and checks what it retrieves.
+type POP3Client struct {
+	h       *Host
+	cfg     POP3ClientConfig
+	cl      *application.Client
+	a       *appConn
+	last    application.Message // the command awaiting its reply
+	greeted bool
+	group   string // the chapter the last command opened
+
+	// the multi-line body being received
+	unstuff *presentation.Unstuffer
+	dec     *presentation.Decoder
+	listing *strings.Builder
+	octets  int64
+	err     error
+}
+
+// StartPOP3Client starts a client on h at time at.
+func (h *Host) StartPOP3Client(at time.Duration, cfg POP3ClientConfig) *POP3Client {
+	c := &POP3Client{h: h, cfg: cfg, cl: application.NewClient(cfg.User, cfg.Pass, cfg.Commands)}
+	h.sim.At(at, c.start)
+	return c
+}
+
+// Server returns the address the client talks to.
+func (c *POP3Client) Server() netip.AddrPort { return c.cfg.Server }
+
+// Err returns why the client failed, or nil.
+func (c *POP3Client) Err() error {
+	if c.err != nil {
+		return c.err
+	}
+	return c.cl.Err()
+}
+
+// Done reports whether the client finished its script with QUIT answered.
+func (c *POP3Client) Done() bool { return c.cl.Done() }
+
+// Results returns every command and its reply.
+func (c *POP3Client) Results() []application.Exchange { return c.cl.Results() }
+
+// Retrieved returns the decoded message n, if a RETR n succeeded.
+func (c *POP3Client) Retrieved(n int) (presentation.Result, bool) {
+	want := fmt.Sprint(n)
+	for _, x := range c.cl.Results() {
+		if x.Command.Keyword == "RETR" && len(x.Command.Args) == 1 && x.Command.Args[0] == want && x.Mail != nil {
+			return *x.Mail, true
+		}
+	}
+	return presentation.Result{}, false
+}
+
+func (c *POP3Client) start() {
+	h := c.h
+	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
+		Chapter: fmt.Sprintf("%s opens a TCP connection to %s port %d", h.name, c.cfg.Server.Addr(), c.cfg.Server.Port()),
+		Text:    fmt.Sprintf("POP3 client: connect to %s (%s)", c.cfg.Server, transport.Port(c.cfg.Server.Port()))})
+	src, err := h.ip.SourceFor(c.cfg.Server.Addr())
+	if err != nil {
+		c.err = fmt.Errorf("no route to %s: %w", c.cfg.Server.Addr(), err)
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 client: " + c.err.Error()})
+		return
+	}
+	var a *appConn
+	conn, err := h.tcp.Dial(src, c.cfg.Server, transport.Handler{})
+	if err != nil {
+		c.err = err
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 client: " + err.Error()})
+		return
+	}
+	a = newAppConn(h, conn, 1, session.Initiator)
+	a.onPiece = c.piece
+	c.a = a
+	conn.SetHandler(a.handler(c.established, c.closed))
+}
+
+func (c *POP3Client) established() {
+	a := c.a
+	if err := a.sess.Open(); err != nil {
+		a.protocolError(err)
+		return
+	}
+	if err := a.sess.Expect(session.Line); err != nil {
+		a.protocolError(err)
+	}
+}
+
+func (c *POP3Client) closed(err error) {
+	if !c.cl.Done() {
+		c.cl.Lost()
+		if err != nil && c.err == nil {
+			c.err = err
+		}
+		c.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
+			Text: fmt.Sprintf("POP3 client: the connection ended before QUIT was answered: %v", c.Err())})
+	}
+}
+
+// piece takes one framed piece: a reply line, or part of a multi-line body.
+func (c *POP3Client) piece(p session.Piece) {
+	if p.Unit == session.DotTerminated {
+		c.bodyPiece(p)
+		return
+	}
+	a := c.a
+	line, err := application.ParseReply(p.Data)
+	if err != nil {
+		a.protocolError(err)
+		return
+	}
+	multi := line.OK && c.greeted && isMulti(c.last)
+	if a.h.sim.tracing {
+		sp := session.SPDU{Session: a.sess.ID(), Speaker: session.Responder, Unit: p.Unit, Len: len(p.Data), End: p.End}
+		text := sp.Summary()
+		if multi {
+			text += ": a multi-line body follows, the server keeps the turn"
+		} else {
+			text += ": the server's turn ends, the client's begins"
+		}
+		id5 := a.recordSPDU(layers.Up, sp, 0, text)
+		a.recordPPDU(layers.Up, presentation.LinePPDU(len(p.Data)), id5, "US-ASCII line: nothing to convert")
+		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(line, p.Data),
+			Text: "POP3 client got " + line.Summary()})
+	}
+	if err := a.sess.Received(session.Line, !multi); err != nil {
+		a.protocolError(err)
+		return
+	}
+	if !c.greeted {
+		c.greeted = true
+		c.cl.HandleGreeting(line)
+	} else {
+		c.cl.HandleReply(line)
+	}
+	if c.cl.AwaitingBody() {
+		c.octets = 0
+		if c.last.Keyword == "RETR" {
+			c.dec = presentation.NewDecoder()
+			c.unstuff = presentation.NewUnstuffer(c.dec)
+		} else {
+			c.listing = &strings.Builder{}
+			c.unstuff = presentation.NewUnstuffer(c.listing)
+		}
+		if err := a.sess.Expect(session.DotTerminated); err != nil {
+			a.protocolError(err)
+		}
+		return
+	}
+	if err := a.sess.Expect(session.Line); err != nil {
+		a.protocolError(err)
+		return
+	}
+	c.next()
+}
+
+func isMulti(cmd application.Message) bool {
+	switch cmd.Keyword {
+	case "RETR":
+		return true
+	case "LIST":
+		return len(cmd.Args) == 0
+	}
+	return false
+}
+
+// bodyPiece un-stuffs and decodes a body as it arrives, keeping only what
+// the decoder needs: a body of any size streams through.
+func (c *POP3Client) bodyPiece(p session.Piece) {
+	a := c.a
+	c.octets += int64(len(p.Data))
+	if _, err := c.unstuff.Write(p.Data); err != nil {
+		c.cl.BodyFailed(err)
+		a.protocolError(err)
+		return
+	}
+	if !p.End {
+		return
+	}
+	if err := c.unstuff.End(); err != nil {
+		c.cl.BodyFailed(err)
+		a.protocolError(err)
+		return
+	}
+	if err := a.sess.Received(session.DotTerminated, true); err != nil {
+		a.protocolError(err)
+		return
+	}
+	tracing := a.h.sim.tracing
+	var id5 uint64
+	if tracing {
+		sp := session.SPDU{Session: a.sess.ID(), Speaker: session.Responder, Unit: session.DotTerminated, Len: int(c.octets), End: true}
+		id5 = a.recordSPDU(layers.Up, sp, 0, fmt.Sprintf("session %d: dot-terminated block complete, %s B; the turn passes to the client",
+			a.sess.ID(), Thousands(c.octets)))
+	}
+	if c.dec != nil {
+		n := 0
+		fmt.Sscan(c.last.Args[0], &n)
+		res, err := c.dec.Result()
+		if err != nil {
+			c.cl.BodyFailed(err)
+			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Drop, Reason: layers.ReasonMalformed,
+				Text: "message could not be decoded: " + err.Error()})
+		} else {
+			a.sess.Checkpoint(fmt.Sprintf("message %d complete", n), c.octets)
+			if tracing {
+				steps := append([]presentation.Step{c.unstuff.Step()}, res.Steps...)
+				text := stepsText(steps) + fmt.Sprintf("\nsubject %q, sha256 %x...", res.Subject, res.Hash[:8])
+				a.recordPPDU(layers.Up, res.PPDU(c.unstuff.Unstuffed()), id5, text)
+			}
+			c.cl.Retrieved(n, res)
+			if tracing {
+				a.record(layers.Event{Layer: layers.Application, Dir: layers.Up,
+					Text: fmt.Sprintf("POP3 client: message %d received: %s octets, subject %q, body %s characters",
+						n, Thousands(res.Octets), res.Subject, Thousands(res.BodyOctets))})
+			}
+		}
+	} else {
+		if tracing {
+			a.recordPPDU(layers.Up, presentation.BlockPPDU(int64(c.listing.Len()), c.unstuff.Unstuffed()), id5,
+				c.unstuff.Step().Text)
+		}
+		c.cl.Listed([]byte(c.listing.String()))
+		if tracing {
+			a.record(layers.Event{Layer: layers.Application, Dir: layers.Up,
+				Text: "POP3 client: scan listing " + strings.ReplaceAll(strings.TrimSpace(c.listing.String()), "\r\n", "; ")})
+		}
+	}
+	c.dec, c.unstuff, c.listing = nil, nil, nil
+	if err := a.sess.Expect(session.Line); err != nil {
+		a.protocolError(err)
+		return
+	}
+	c.next()
+}
+
+// next sends the next command of the script, or ends the session after QUIT.
+func (c *POP3Client) next() {
+	a := c.a
+	cmd, _, ok := c.cl.Next()
+	if !ok {
+		if c.cl.Done() {
+			a.sess.Release()
+			a.conn.Close()
+		}
+		return
+	}
+	c.last = cmd
+	e := layers.Event{Layer: layers.Application, Dir: layers.Note}
+	if g, title := chapter(cmd); g != c.group {
+		c.group = g
+		e.Chapter = title
+	}
+	if e.Chapter != "" {
+		e.Text = fmt.Sprintf("POP3 client (%s): next command %s", c.cfg.User, cmd.String())
+		a.record(e)
+	}
+	a.sendLine(cmd, true, fmt.Sprintf("POP3 client sends %s", cmd.Summary()))
+}
+
+// chapter groups commands into the chapters of the story.
+func chapter(cmd application.Message) (group, title string) {
+	switch cmd.Keyword {
+	case "USER", "PASS", "APOP":
+		return "login", "login: USER and PASS in the AUTHORIZATION state (POP3 sends the password in clear text)"
+	case "STAT", "LIST", "UIDL", "NOOP":
+		return "list", cmd.String() + ": what the maildrop holds (TRANSACTION state)"
+	case "RETR", "TOP":
+		return "retr " + cmd.String(), cmd.String() + ": the whole walk, every layer"
+	case "DELE", "RSET":
+		return "dele", cmd.String() + ": marked for deletion, not deleted yet"
+	case "QUIT":
+		return "quit", "QUIT: the UPDATE state deletes, then both sides close the connection"
+	}
+	return "other", cmd.String()
+}
