@@ -94,6 +94,9 @@ type Event struct {
 	// Chapter, when set, starts a new chapter of the story with this title
 	// (set by the application that drives the scenario).
 	Chapter string
+	// Walk marks a chapter in which the story follows one exchange through
+	// every layer of every node it crosses.
+	Walk bool
 }
 
 // Recorder receives trace events. An Event and what it points to are valid

@@ -106,10 +106,10 @@ func (s *Sim) Run(limit time.Duration) time.Duration {
 			break
 		}
 		ev := heap.Pop(&s.queue).(*Event)
-		s.now = ev.at
 		f := ev.f
 		ev.f = nil
-		if f != nil {
+		if f != nil { // a stopped timer neither runs nor moves the clock
+			s.now = ev.at
 			s.fired++
 			f()
 		}

@@ -144,6 +144,8 @@ func decodeSignal(s *Sim, node string, p *Port, sig physical.Signal, m layers.Me
 		if err == nil {
 			if s.tracing {
 				s.Record(&layers.Event{Node: node, Iface: p.Name, Layer: layers.Physical, Dir: layers.Up,
+					PDU: &layers.PDU{Kind: "bits", ID: m.ID, Len: len(bits.Octets()), HeaderLen: 8,
+						Summary: fmt.Sprintf("%d symbols, %s", sig.Symbols(), sig.Code())},
 					Text: fmt.Sprintf("received %d symbols (%s): preamble and SFD found, %d B frame to the data link layer",
 						sig.Symbols(), sig.Code(), len(frame))})
 			}

@@ -247,6 +247,7 @@ func (c *POP3Client) start() {
 	h := c.h
 	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
 		Chapter: fmt.Sprintf("%s opens a TCP connection to %s port %d", h.name, c.cfg.Server.Addr(), c.cfg.Server.Port()),
+		Walk:    true,
 		Text:    fmt.Sprintf("POP3 client: connect to %s (%s)", c.cfg.Server, transport.Port(c.cfg.Server.Port()))})
 	src, err := h.ip.SourceFor(c.cfg.Server.Addr())
 	if err != nil {
@@ -442,6 +443,7 @@ func (c *POP3Client) next() {
 	if g, title := chapter(cmd); g != c.group {
 		c.group = g
 		e.Chapter = title
+		e.Walk = cmd.Keyword == "RETR" || cmd.Keyword == "TOP"
 	}
 	if e.Chapter != "" {
 		e.Text = fmt.Sprintf("POP3 client (%s): next command %s", c.cfg.User, cmd.String())

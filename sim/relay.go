@@ -74,7 +74,7 @@ func (sw *Switch) receive(p *Port, sig physical.Signal, m layers.Meta) {
 		}
 		sw.sim.Record(&layers.Event{Node: sw.name, Iface: p.Name, Layer: layers.DataLink, Dir: layers.Forward,
 			PDU: pdu, Cause: m.Cause,
-			Text: fmt.Sprintf("%s %s to port %s (store and forward, FCS checked)", pdu.Summary, how, portList(d.Out))})
+			Text: fmt.Sprintf("%s: FCS checked, %s to port %s", pdu.Summary, how, portList(d.Out))})
 	}
 	for _, out := range d.Out {
 		op := sw.ports[out-1]

@@ -29,9 +29,30 @@ type TextRecorder struct {
 	opt     TextOptions
 	w       *bufio.Writer
 	chapter int
-	seen    map[string]int // signature -> times shown in this chapter
-	hidden  chapterCount
+	story   story
 	err     error
+}
+
+// story decides, event by event, what the default text output shows.
+//
+// Application, presentation and session PDUs are always shown: they are
+// the dialog. State changes, timers, drops and retransmissions are shown
+// (a few of each kind per chapter). In a walk chapter the story follows
+// the exchange that starts it through every layer of every node: the
+// application's messages, the first segment that carries each of them,
+// the ARP exchange it waits for, and every datagram, frame and bit stream
+// descended from those, at every node they cross. Notes of the lower layers
+// (a route chosen, a MAC learned) are shown the first time they are said in
+// the run. Everything else is counted and summed up at the end of the
+// chapter; --all shows it.
+type story struct {
+	walk    bool
+	inWalk  map[uint64]bool // PDU ids followed in this walk chapter
+	segFor  map[uint64]bool // upper PDUs that already had a segment followed
+	rootAt  map[string]bool // "node|kind": the walk began a root there
+	perChap map[string]int  // signature -> times shown in this chapter
+	perRun  map[string]bool // lower-layer note signatures said so far
+	hidden  chapterCount
 }
 
 // chapterCount sums up what a chapter did not show line by line.
@@ -47,7 +68,10 @@ func NewTextRecorder(w io.Writer, opt TextOptions) *TextRecorder {
 	if opt.NodeWidth == 0 {
 		opt.NodeWidth = 8
 	}
-	return &TextRecorder{opt: opt, w: bufio.NewWriterSize(w, 32<<10), seen: map[string]int{}}
+	r := &TextRecorder{opt: opt, w: bufio.NewWriterSize(w, 32<<10)}
+	r.story.reset(false)
+	r.story.perRun = map[string]bool{}
+	return r
 }
 
 // Printf writes a line of the renderer's own (headers, summaries).
@@ -63,32 +87,103 @@ func (r *TextRecorder) Record(e *layers.Event) {
 		r.endChapter()
 		r.chapter++
 		r.Printf("\n%d. %s\n", r.chapter, e.Chapter)
+		r.story.reset(e.Walk)
 	}
-	if !r.opt.All && !r.show(e) {
-		r.count(e)
+	if !r.opt.All && !r.story.show(e) {
+		r.story.count(e)
 		return
 	}
 	r.line(e)
 }
 
-// show decides whether the story prints e.
-func (r *TextRecorder) show(e *layers.Event) bool {
-	important := e.Layer >= layers.Session || e.Dir == layers.State || e.Dir == layers.Timeout ||
-		e.Dir == layers.Drop || e.Cause != "" || e.Chapter != ""
-	sig := signature(e)
-	n := r.seen[sig]
-	limit := 1
-	if important {
-		limit = 8
-		if e.Layer >= layers.Session || e.Dir == layers.State {
-			limit = 1 << 30
+func (st *story) reset(walk bool) {
+	st.walk = walk
+	st.inWalk = map[uint64]bool{}
+	st.segFor = map[uint64]bool{}
+	st.rootAt = map[string]bool{}
+	st.appRoot = false
+	st.perChap = map[string]int{}
+	st.hidden = chapterCount{}
+}
+
+func (st *story) show(e *layers.Event) bool {
+	if e.Chapter != "" {
+		return true
+	}
+	if st.walk && e.PDU != nil && st.follow(e) {
+		return true
+	}
+	if e.PDU != nil && e.Layer >= layers.Session {
+		return true
+	}
+	if e.Dir == layers.State || e.Dir == layers.Timeout || e.Dir == layers.Drop || e.Cause != "" {
+		return st.limit(e, 6)
+	}
+	if e.PDU == nil {
+		if e.Layer >= layers.Session {
+			return st.limit(e, 1)
+		}
+		sig := signature(e)
+		if !st.perRun[sig] {
+			st.perRun[sig] = true
+			return true
 		}
 	}
-	if n >= limit {
+	return false
+}
+
+// limit shows at most n events of e's kind in a chapter.
+func (st *story) limit(e *layers.Event, n int) bool {
+	sig := signature(e)
+	if st.perChap[sig] >= n {
 		return false
 	}
-	r.seen[sig] = n + 1
+	st.perChap[sig]++
 	return true
+}
+
+// follow reports whether e belongs to the walk, adding its PDU to it when
+// it descends from one already followed.
+func (st *story) follow(e *layers.Event) bool {
+	p := e.PDU
+	if st.inWalk[p.ID] {
+		return true
+	}
+	if e.Dir != layers.Down && e.Dir != layers.Forward && e.Dir != layers.Wire {
+		return false
+	}
+	root := false
+	switch {
+	case e.Layer == layers.Application && e.Dir == layers.Down:
+		root = true
+		st.appRoot = true
+	case e.Layer == layers.Transport && len(p.Parents) == 0 && !st.appRoot:
+		// Before the application speaks (the handshake), follow the first
+		// segment each node sends.
+		root = !st.rootAt[e.Node+"|tcp"]
+		st.rootAt[e.Node+"|tcp"] = true
+	case p.Kind == "arp":
+		root = !st.rootAt[e.Node+"|arp"]
+		st.rootAt[e.Node+"|arp"] = true
+	default:
+		for _, id := range p.Parents {
+			if !st.inWalk[id] {
+				continue
+			}
+			if e.Layer == layers.Transport {
+				// Follow only the first segment that carries each message.
+				if st.segFor[id] {
+					continue
+				}
+				st.segFor[id] = true
+			}
+			root = true
+		}
+	}
+	if root {
+		st.inWalk[p.ID] = true
+	}
+	return root
 }
 
 // signature names the kind of step an event is: the same node, layer and
@@ -105,15 +200,15 @@ func signature(e *layers.Event) string {
 			}
 			return r
 		}, e.Text)
-		if len(kind) > 28 {
-			kind = kind[:28]
+		if len(kind) > 40 {
+			kind = kind[:40]
 		}
 	}
 	return fmt.Sprintf("%s|%d|%d|%s|%s|%s", e.Node, e.Layer, e.Dir, kind, e.Reason, e.Cause)
 }
 
-func (r *TextRecorder) count(e *layers.Event) {
-	c := &r.hidden
+func (st *story) count(e *layers.Event) {
+	c := &st.hidden
 	c.events++
 	if e.Layer == layers.Transport && e.Dir == layers.Down {
 		c.segments++
@@ -128,7 +223,7 @@ func (r *TextRecorder) count(e *layers.Event) {
 }
 
 func (r *TextRecorder) endChapter() {
-	c := r.hidden
+	c := r.story.hidden
 	if c.events > 0 {
 		parts := []string{fmt.Sprintf("%d more events", c.events)}
 		if c.segments > 0 {
@@ -139,8 +234,7 @@ func (r *TextRecorder) endChapter() {
 		}
 		r.Printf("  (%s; --all shows them)\n", strings.Join(parts, ", "))
 	}
-	r.hidden = chapterCount{}
-	clear(r.seen)
+	r.story.hidden = chapterCount{}
 }
 
 // LayerLabel returns how a layer is labelled under the chosen model:
