@@ -50,6 +50,7 @@ type story struct {
 	inWalk  map[uint64]bool // PDU ids followed in this walk chapter
 	segFor  map[uint64]bool // upper PDUs that already had a segment followed
 	rootAt  map[string]bool // "node|kind": the walk began a root there
+	appRoot bool            // an application message started the walk
 	perChap map[string]int  // signature -> times shown in this chapter
 	perRun  map[string]bool // lower-layer note signatures said so far
 	hidden  chapterCount
