@@ -78,9 +78,9 @@ type User struct {
 // Mail is a message in a maildrop: one of the samples, or a generated body
 // of a given size.
 type Mail struct {
-	Sample    string `yaml:"sample"`     // "zh" (the Chinese lesson note) or "en"
-	Generated string `yaml:"generated"`  // a size such as 1MiB: a generated message that big
-	Subject   string `yaml:"subject"`    // with generated
+	Sample    string `yaml:"sample"`    // "zh" (the Chinese lesson note) or "en"
+	Generated string `yaml:"generated"` // a size such as 1MiB: a generated message that big
+	Subject   string `yaml:"subject"`   // with generated
 }
 
 // Link joins two ports.

@@ -22,6 +22,7 @@ import (
 type Options struct {
 	Seed     uint64
 	Recorder layers.Recorder // nil records nothing
+	Capture  sim.Capture     // nil captures nothing
 }
 
 // Check is one expectation and how it went.
@@ -110,6 +111,9 @@ func Run(f *File, opt Options) (*Result, error) {
 
 func build(f *File, opt Options) (*built, error) {
 	s := sim.New(opt.Seed, opt.Recorder)
+	if opt.Capture != nil {
+		s.SetCapture(opt.Capture)
+	}
 	b := &built{sim: s, devices: map[string]sim.Device{}, hosts: map[string]*sim.Host{},
 		servers: map[string]*sim.POP3Server{}, clients: map[string]*sim.POP3Client{}}
 	for _, n := range f.Nodes {

@@ -26,6 +26,7 @@ type Sim struct {
 	fired   uint64 // simulation events executed so far
 	stopped bool
 	links   []*Link
+	capture Capture
 	drops   map[dropKey]int
 }
 

@@ -91,11 +91,18 @@ func (l *Link) transmit(from *Port, frame []byte, m layers.Meta) {
 	dir := from.side
 	to := l.ends[1-dir]
 	sig := l.Code.Encode(physical.Encode(frame))
+	var captured []byte
+	if l.sim.capture != nil {
+		captured = append([]byte(nil), frame...)
+	}
 	start := max(l.sim.now, l.freeAt[dir])
 	dur := physical.SerializationTime(sig.Bits(), l.BitRate)
 	l.freeAt[dir] = start + dur
 	l.frames[dir]++
 	send := func() {
+		if captured != nil {
+			l.sim.capture.Frame(l, from, captured, m, "")
+		}
 		if l.sim.tracing {
 			pdu := describeSignal(sig, l.BitRate)
 			pdu.ID = l.sim.NewID()
@@ -113,4 +120,29 @@ func (l *Link) transmit(from *Port, frame []byte, m layers.Meta) {
 	} else {
 		l.sim.At(start, send)
 	}
+}
+
+// Capture receives every frame put on a link, for capture files.
+type Capture interface {
+	// Frame is called when a frame starts on link l from port from (at the
+	// simulation's current time). frame is the frame from the destination
+	// address through the FCS; m its metadata; note what happened to it on
+	// the link ("" if nothing: a drop or a fault rule otherwise).
+	Frame(l *Link, from *Port, frame []byte, m layers.Meta, note string)
+}
+
+// SetCapture sends every frame to c from now on (nil stops).
+func (s *Sim) SetCapture(c Capture) { s.capture = c }
+
+// Links returns the links in the order they were connected.
+func (s *Sim) Links() []*Link { return s.links }
+
+// Index returns the link's position in Links().
+func (l *Link) Index() int {
+	for i, k := range l.sim.links {
+		if k == l {
+			return i
+		}
+	}
+	return -1
 }
