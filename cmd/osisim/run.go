@@ -143,9 +143,8 @@ func (o *runOptions) run() error {
 	if err := flush(); err != nil {
 		return fmt.Errorf("cannot write the trace: %w", err)
 	}
-	if text == nil && o.Output != "" {
-		fmt.Fprintln(o.Err, res.Summary())
-	} else if text == nil {
+	if text == nil {
+		// The trace went to a file or a pipe: the summary goes to stderr.
 		fmt.Fprintln(o.Err, res.Summary())
 	}
 	if !res.OK() {
