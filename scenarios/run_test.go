@@ -131,8 +131,12 @@ func TestWalkThroughLayers(t *testing.T) {
 		}
 		return -1
 	}
-	arp := first(func(e jsonEvent) bool { return e.Node == "client" && e.Layer == 2 && e.PDU != nil && strings.Contains(e.PDU.Summary, "type ARP") })
-	ipv4 := first(func(e jsonEvent) bool { return e.Node == "client" && e.Layer == 2 && e.PDU != nil && strings.Contains(e.PDU.Summary, "type IPv4") })
+	arp := first(func(e jsonEvent) bool {
+		return e.Node == "client" && e.Layer == 2 && e.PDU != nil && strings.Contains(e.PDU.Summary, "type ARP")
+	})
+	ipv4 := first(func(e jsonEvent) bool {
+		return e.Node == "client" && e.Layer == 2 && e.PDU != nil && strings.Contains(e.PDU.Summary, "type IPv4")
+	})
 	if arp < 0 || ipv4 < 0 || arp > ipv4 {
 		t.Errorf("client's first ARP frame at %d, first IPv4 frame at %d: ARP must come first", arp, ipv4)
 	}
