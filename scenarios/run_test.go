@@ -103,9 +103,9 @@ func TestDefaultScenarioEndToEnd(t *testing.T) {
 			continue
 		}
 		switch {
-		case strings.Contains(e.Text, `got POP3 command "QUIT"`):
+		case strings.Contains(e.Text, `got "QUIT"`):
 			quit = i
-		case strings.Contains(e.Text, `got POP3 command "DELE 1"`):
+		case strings.Contains(e.Text, `got "DELE 1"`):
 			dele = i
 		case strings.Contains(e.Text, "removed 1 message"):
 			removed = i

@@ -136,7 +136,7 @@ func (sc *pop3ServerConn) piece(p session.Piece) {
 	} else {
 		before := sc.s.md.Len()
 		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(cmd, p.Data),
-			Text: fmt.Sprintf("POP3 server (%v state) got %s", sc.srv.State(), cmd.Summary())})
+			Text: fmt.Sprintf("POP3 server (%v state) got %q", sc.srv.State(), cmd.String())})
 		r = sc.srv.Handle(cmd)
 		if sc.s.md.Len() < before && sc.srv.State() != application.Update && sc.s.early == "" {
 			sc.s.early = fmt.Sprintf("the maildrop shrank from %d to %d messages in the %v state", before, sc.s.md.Len(), sc.srv.State())
@@ -158,7 +158,7 @@ func (sc *pop3ServerConn) reply(r application.Reply, cmd application.Message) {
 		a.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 server: " + r.Note})
 	}
 	hasBody := r.Body != nil && r.Line.OK
-	a.sendLine(r.Line, !hasBody, fmt.Sprintf("POP3 server replies %s", r.Line.Summary()))
+	a.sendLine(r.Line, !hasBody, fmt.Sprintf("POP3 server replies %q (%d B with CRLF)", r.Line.String(), r.Line.Len()))
 	if hasBody {
 		a.sendBody(r.Body, 0, nil)
 	}
@@ -314,7 +314,7 @@ func (c *POP3Client) piece(p session.Piece) {
 		id5 := a.recordSPDU(layers.Up, sp, 0, text)
 		a.recordPPDU(layers.Up, presentation.LinePPDU(len(p.Data)), id5, "US-ASCII line: nothing to convert")
 		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(line, p.Data),
-			Text: "POP3 client got " + line.Summary()})
+			Text: fmt.Sprintf("POP3 client got %q", line.String())})
 	}
 	if err := a.sess.Received(session.Line, !multi); err != nil {
 		a.protocolError(err)
@@ -449,7 +449,7 @@ func (c *POP3Client) next() {
 		e.Text = fmt.Sprintf("POP3 client (%s): next command %s", c.cfg.User, cmd.String())
 		a.record(e)
 	}
-	a.sendLine(cmd, true, fmt.Sprintf("POP3 client sends %s", cmd.Summary()))
+	a.sendLine(cmd, true, fmt.Sprintf("POP3 client sends %q (%d B with CRLF)", cmd.String(), cmd.Len()))
 }
 
 // chapter groups commands into the chapters of the story.
