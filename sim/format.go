@@ -2,8 +2,9 @@ package sim
 
 import (
 	"fmt"
-	"strconv"
 	"time"
+
+	"github.com/osisim/osisim/layers"
 )
 
 // Seconds prints a simulated time as seconds with microsecond precision:
@@ -14,21 +15,4 @@ func Seconds(t time.Duration) string {
 }
 
 // Thousands prints n with thousands separators: 2941 -> "2,941".
-func Thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
+func Thousands(n int64) string { return layers.Thousands(n) }

@@ -83,10 +83,12 @@ func (c *Client) Next() (cmd Message, expectMulti bool, ok bool) {
 	case !c.sentUser:
 		c.sentUser = true
 		cmd = Command("USER", c.user)
+	case c.quitting:
+		cmd = Command("QUIT")
 	case !c.sentPass:
 		c.sentPass = true
 		cmd = Command("PASS", c.pass)
-	case c.quitting || c.next >= len(c.script):
+	case c.next >= len(c.script):
 		cmd = Command("QUIT")
 	default:
 		line := c.script[c.next]

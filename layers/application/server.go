@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/osisim/osisim/layers/presentation"
+
+	"github.com/osisim/osisim/layers"
 )
 
 // State is a state of a POP3 session (RFC 1939 section 3).
@@ -197,7 +199,7 @@ func (s *Server) pass(cmd Message) Reply {
 	n, octets := s.md.Stat()
 	return Reply{Line: OK("maildrop locked and ready"),
 		Note: fmt.Sprintf("PASS for %s accepted: maildrop locked (%s, %s octets); AUTHORIZATION -> TRANSACTION",
-			name, plural(n, "message"), grouped(octets))}
+			name, plural(n, "message"), layers.Thousands(octets))}
 }
 
 // number parses the one message-number argument of cmd.
@@ -236,7 +238,7 @@ func (s *Server) stat(cmd Message) Reply {
 	}
 	n, octets := s.md.Stat()
 	return Reply{Line: OK(fmt.Sprintf("%d %d", n, octets)),
-		Note: fmt.Sprintf("STAT: %s, %s octets (messages marked deleted are not counted)", plural(n, "message"), grouped(octets))}
+		Note: fmt.Sprintf("STAT: %s, %s octets (messages marked deleted are not counted)", plural(n, "message"), layers.Thousands(octets))}
 }
 
 // list handles LIST [msg] (RFC 1939 section 5).
@@ -261,7 +263,7 @@ func (s *Server) list(cmd Message) Reply {
 		return s.msgErr(cmd, n, err)
 	}
 	return Reply{Line: OK(fmt.Sprintf("%d %d", n, e.Size())),
-		Note: fmt.Sprintf("LIST %d: message %d has %s octets", n, n, grouped(e.Size()))}
+		Note: fmt.Sprintf("LIST %d: message %d has %s octets", n, n, layers.Thousands(e.Size()))}
 }
 
 // retr handles RETR msg (RFC 1939 section 5).
@@ -275,7 +277,7 @@ func (s *Server) retr(cmd Message) Reply {
 		return s.msgErr(cmd, n, err)
 	}
 	return Reply{Line: OK(fmt.Sprintf("%d octets", e.Size())), Body: e,
-		Note: fmt.Sprintf("RETR %d: message %d (%s octets) follows as a multi-line response", n, n, grouped(e.Size()))}
+		Note: fmt.Sprintf("RETR %d: message %d (%s octets) follows as a multi-line response", n, n, layers.Thousands(e.Size()))}
 }
 
 // dele handles DELE msg (RFC 1939 section 5): the message is only marked.
@@ -349,27 +351,4 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
-}
-
-// grouped formats n with thousands separators: 2941 -> "2,941".
-func grouped(n int64) string {
-	if n < 0 {
-		return "-" + grouped(-n)
-	}
-	s := strconv.FormatInt(n, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	b := make([]byte, 0, len(s)+len(s)/3)
-	lead := len(s) % 3
-	if lead > 0 {
-		b = append(b, s[:lead]...)
-	}
-	for i := lead; i < len(s); i += 3 {
-		if len(b) > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i:i+3]...)
-	}
-	return string(b)
 }

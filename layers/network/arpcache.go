@@ -191,20 +191,7 @@ func (s *Stack) arpFailed(k arpKey, w waiting) {
 		s.sendICMPError(k.iface, d, w.b, ICMPDestUnreachable, ICMPHostUnreachable, 0, w.m, "ARP failed")
 		return
 	}
-	if s.up == nil {
-		return
-	}
-	if why := s.noErrorAbout(d); why != "" {
-		return
-	}
-	// The message never crosses a wire, but it is emitted and parsed so
-	// that the transport layer sees exactly what a remote router would send.
-	b := NewError(ICMPDestUnreachable, ICMPHostUnreachable, 0, w.b).Append(nil)
-	msg, _ := ParseICMP(b)
-	mm := layers.Meta{ID: s.env.NewID(), Parents: parentsOf(w.m), Cause: "ARP failed"}
-	s.record(k.iface, layers.Note, "", "ARP failed", s.icmpPDU(&msg, b, mm),
-		fmt.Sprintf("%s reported to the local %s sender", msg.Summary(), d.Protocol))
-	s.up.DeliverICMP(d.Src, msg, mm)
+	s.reportLocal(k.iface, d, w.b, ICMPDestUnreachable, ICMPHostUnreachable, 0, w.m, "ARP failed")
 }
 
 // handleARP runs RFC 826's packet reception algorithm: update the sender's
@@ -287,6 +274,6 @@ func (s *Stack) update(k arpKey, e *arpEntry, mac datalink.MAC) {
 	q := e.queue
 	e.queue, e.tries = nil, 0
 	for _, w := range q {
-		s.link.SendFrame(k.iface, mac, datalink.EtherTypeIPv4, w.b, w.m)
+		s.transmit(k.iface, mac, w.b, w.m)
 	}
 }

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,6 +133,69 @@ func TestPingAcrossRouter(t *testing.T) {
 		t.Errorf("trace (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"ICMP echo reply id=1 seq=1 from 10.0.2.110", "ICMP echo reply id=1 seq=2 from 10.0.2.110"}, ping.got); diff != "" {
+		t.Errorf("ping got (-want +got):\n%s", diff)
+	}
+}
+
+func TestFragmentedPingAcrossRouter(t *testing.T) {
+	env := layerstest.New("", 1)
+	w := &wire{env: env, ends: map[endpoint]endpoint{}, macs: map[endpoint]datalink.MAC{}, stacks: map[string]*Stack{}}
+	connect := func(a, b endpoint, ma, mb datalink.MAC) {
+		w.ends[a], w.ends[b] = b, a
+		w.macs[a], w.macs[b] = ma, mb
+	}
+	connect(endpoint{"client", 0}, endpoint{"router", 0}, macHost, macRouter)
+	connect(endpoint{"router", 1}, endpoint{"server", 0}, macRouterE1, macServer)
+	ping := &replies{}
+	build := func(name string, cfg Config, up Upper) {
+		s, err := NewStack(nodeEnv{env, name}, cfg, wireLink{w, name}, up)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.stacks[name] = s
+	}
+	build("client", hostConfig(), ping)
+	rc := routerConfig()
+	rc.Interfaces[1].MTU = 576 // the router-server link
+	build("router", rc, nil)
+	build("server", Config{
+		Interfaces: []Interface{{MAC: macServer, Addr: pfx("10.0.2.110/24")}},
+		Routes:     []Route{{Prefix: pfx("0.0.0.0/0"), Gateway: addr("10.0.2.1")}},
+	}, &replies{})
+
+	// 2,000 octets of data: a 2,028-octet datagram.
+	if err := w.stacks["client"].Ping(addr("10.0.2.110"), 1, 1, pattern(2000)); err != nil {
+		t.Fatal(err)
+	}
+	env.Run(1000)
+	var got []string
+	for _, ev := range env.Events {
+		if strings.Contains(ev.Text, "fragment") || strings.Contains(ev.Text, "echo") {
+			got = append(got, fmt.Sprintf("%s %s %s: %s", ev.Time, ev.Node, ev.Dir, ev.Text))
+		}
+	}
+	// The client's fragments wait 2 ms for ARP; the router cuts the first
+	// again for its 576-octet link (after its own 2 ms of ARP); the server
+	// reassembles four fragments and answers in two, which the router
+	// forwards unchanged onto the 1500-octet link.
+	want := []string{
+		"0s client note: sending ICMP echo request id=1 seq=1 to 10.0.2.110",
+		"2ms client note: datagram id=0xa01d of 2,028 B fragmented into 2 fragments for MTU 1500 on eth0: 1480+528 B of data",
+		"5ms router note: datagram id=0xa01d of 1,500 B fragmented into 3 fragments for MTU 576 on eth1: 552+552+376 B of data",
+		"6ms server note: fragment 1 of ID 0xa01d from 10.0.1.10: 0..552 held, reassembly timer 30s started; hole 552..end",
+		"6ms server note: fragment 2 of ID 0xa01d from 10.0.1.10: 552..1104 held; hole 1104..end",
+		"6ms server note: fragment 3 of ID 0xa01d from 10.0.1.10: 1104..1480 held; hole 1480..end",
+		"6ms server note: fragment 4 of ID 0xa01d from 10.0.1.10: 1480..2008 held; no hole left: 2,008 B of data from 4 fragments complete after 0s",
+		"6ms server note: ICMP echo request id=1 seq=1 from 10.0.1.10: answering with an echo reply",
+		"6ms server note: sending ICMP echo reply id=1 seq=1 to 10.0.1.10",
+		"6ms server note: datagram id=0xfc52 of 2,028 B fragmented into 2 fragments for MTU 1500 on eth0: 1480+528 B of data",
+		"8ms client note: fragment 1 of ID 0xfc52 from 10.0.2.110: 0..1480 held, reassembly timer 30s started; hole 1480..end",
+		"8ms client note: fragment 2 of ID 0xfc52 from 10.0.2.110: 1480..2008 held; no hole left: 2,008 B of data from 2 fragments complete after 0s",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("trace (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"ICMP echo reply id=1 seq=1 from 10.0.2.110"}, ping.got); diff != "" {
 		t.Errorf("ping got (-want +got):\n%s", diff)
 	}
 }

@@ -64,8 +64,7 @@ func (s *Stack) handleIPv4(ifi int, payload []byte, m layers.Meta) {
 // deliver passes a datagram addressed to this node to its protocol.
 func (s *Stack) deliver(ifi int, d Datagram, b []byte, m layers.Meta) {
 	if d.IsFragment() {
-		s.record(ifi, layers.Drop, layers.ReasonReassembly, "", s.ipPDU(&d, b, m),
-			fmt.Sprintf("fragment (offset %d) of datagram id=0x%04x from %s discarded: reassembly is not implemented", d.FragOffset, d.ID, d.Src))
+		s.reassemble(ifi, d, b, m)
 		return
 	}
 	switch d.Protocol {

@@ -24,6 +24,13 @@ const (
 	// MinMTU is the smallest MTU an IPv4 link may have (RFC 791 3.1: every
 	// module must forward a 68-octet datagram without fragmenting it).
 	MinMTU = 68
+	// DefaultReassemblyTimeout is how long the fragments of a datagram wait
+	// for the rest, counted from the first to arrive (RFC 1122 3.3.2 asks
+	// for a fixed timeout; RFC 791 suggests 15 s as a lower bound).
+	DefaultReassemblyTimeout = 30 * time.Second
+	// DefaultReassemblyLimit is how many datagrams may be in reassembly at
+	// once; a fragment that would start one more is dropped.
+	DefaultReassemblyLimit = 64
 )
 
 // ErrNoRoute is matched by errors.Is for the error Send, Ping and SourceFor
@@ -54,6 +61,17 @@ type Config struct {
 	ARPTimeout time.Duration // lifetime of an ARP cache entry; 0: DefaultARPTimeout
 	ARPRetry   time.Duration // wait for an ARP reply before asking again; 0: DefaultARPRetry
 	ARPRetries int           // requests after the first; 0: DefaultARPRetries, negative: none
+	// DontFragment sets the DF flag on every datagram the node originates,
+	// as a host doing path MTU discovery does (RFC 1191 3): a router on the
+	// path then drops what does not fit its next link and answers with
+	// ICMP fragmentation needed instead of fragmenting.
+	DontFragment bool
+	// ReassemblyTimeout bounds how long the fragments of one datagram are
+	// held, from the arrival of the first; 0: DefaultReassemblyTimeout.
+	ReassemblyTimeout time.Duration
+	// ReassemblyLimit is the most datagrams held in reassembly at once (each
+	// at most 65,535 octets); 0: DefaultReassemblyLimit.
+	ReassemblyLimit int
 }
 
 // Link is the data link layer below the IP layer, as the simulator
@@ -110,6 +128,14 @@ type Stack struct {
 	fwd  []byte // the datagram being forwarded
 	arpb []byte // the ARP packet being sent
 	quo  []byte // a datagram re-emitted to be quoted in an ICMP error
+	frag []byte // the fragment being sent
+	fopt []byte // the options copied into fragments after the first
+	whol []byte // a reassembled datagram being delivered
+
+	// Datagrams in reassembly by (source, destination, protocol, ID), and
+	// finished entries kept for reuse.
+	reasm     map[reasmKey]*reasmEntry
+	reasmFree []*reasmEntry
 }
 
 var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
@@ -187,6 +213,19 @@ func NewStack(env layers.Env, cfg Config, link Link, up Upper) (*Stack, error) {
 	if s.cfg.ARPTimeout < 0 || s.cfg.ARPRetry < 0 {
 		return nil, fmt.Errorf("network: negative ARP timer (timeout %s, retry %s)", s.cfg.ARPTimeout, s.cfg.ARPRetry)
 	}
+	switch {
+	case s.cfg.ReassemblyTimeout < 0:
+		return nil, fmt.Errorf("network: negative reassembly timeout %s", s.cfg.ReassemblyTimeout)
+	case s.cfg.ReassemblyTimeout == 0:
+		s.cfg.ReassemblyTimeout = DefaultReassemblyTimeout
+	}
+	switch {
+	case s.cfg.ReassemblyLimit < 0:
+		return nil, fmt.Errorf("network: negative reassembly limit %d", s.cfg.ReassemblyLimit)
+	case s.cfg.ReassemblyLimit == 0:
+		s.cfg.ReassemblyLimit = DefaultReassemblyLimit
+	}
+	s.reasm = make(map[reasmKey]*reasmEntry)
 	s.arp = ARPCache{env: env, entries: make(map[arpKey]*arpEntry)}
 	for _, in := range s.ifaces {
 		s.arp.names = append(s.arp.names, in.Name)
@@ -364,7 +403,7 @@ func (s *Stack) send(src, dst netip.Addr, proto Protocol, payload []byte, m laye
 	if !src.IsValid() {
 		src = s.ifaces[ifi].addr
 	}
-	d := Datagram{ID: s.nextIPID(), TTL: s.cfg.TTL, Protocol: proto, Src: src, Dst: dst, Payload: payload}
+	d := Datagram{ID: s.nextIPID(), DontFragment: s.cfg.DontFragment, TTL: s.cfg.TTL, Protocol: proto, Src: src, Dst: dst, Payload: payload}
 	s.out = d.appendWith(s.out[:0], &s.em)
 	s.output(ifi, nh, s.out, m, true)
 	return nil
@@ -404,18 +443,23 @@ func (s *Stack) routeText(dst netip.Addr, r Route) string {
 // output hands a finished datagram b to the link towards next hop nh on
 // interface ifi, once nh's MAC address is known; m describes what the
 // datagram carries (the SDU from above, or the datagram as it arrived when
-// forwarded). Every datagram leaves the
-// IP layer through here: a per-interface output queue and fragmentation to
-// the interface MTU belong at this point. local says whether the node
-// originated the datagram (an ICMP error about it then goes to the local
-// transport layer rather than over the network).
+// forwarded). Every datagram leaves the IP layer through here. A datagram
+// larger than the interface MTU with Don't Fragment set is dropped here,
+// before any ARP exchange; others are fragmented as they go to the link
+// (transmit). local says whether the node originated the datagram (an ICMP
+// error about it then goes to the local transport layer rather than over
+// the network).
 func (s *Stack) output(ifi int, nh netip.Addr, b []byte, m layers.Meta, local bool) {
+	if len(b) > s.ifaces[ifi].MTU && b[6]&0x40 != 0 {
+		s.tooBig(ifi, b, m, local)
+		return
+	}
 	if nh == limitedBroadcast || nh == s.ifaces[ifi].bcast {
-		s.link.SendFrame(ifi, datalink.Broadcast, datalink.EtherTypeIPv4, b, m)
+		s.transmit(ifi, datalink.Broadcast, b, m)
 		return
 	}
 	if mac, ok := s.resolve(ifi, nh, b, m, local); ok {
-		s.link.SendFrame(ifi, mac, datalink.EtherTypeIPv4, b, m)
+		s.transmit(ifi, mac, b, m)
 	}
 }
 

@@ -649,7 +649,7 @@ func TestHostDelivers(t *testing.T) {
 		"L3 drop: datagram discarded: network: IPv4 header checksum 0xb43b does not match the computed 0x4b3b [bad-checksum]",
 		"L3 drop: datagram discarded: network: total length 27 exceeds the 25 bytes received (truncated datagram) [malformed]",
 		"L3 drop: datagram for 10.0.1.99 is not addressed to this host (10.0.1.10) and this node does not forward [not-for-me]",
-		"L3 drop: fragment (offset 0) of datagram id=0x0001 from 10.0.2.110 discarded: reassembly is not implemented [reassembly-timeout]",
+		"L3 note: fragment 1 of ID 0x0001 from 10.0.2.110: 0..8 held, reassembly timer 30s started; hole 8..end",
 		"L3 drop: frame from 02:00:00:00:01:01 with EtherType 0x86dd: not a protocol this network layer speaks [not-for-me]",
 	}, h.events())
 	learn(h, 0, macRouter, "10.0.1.1")

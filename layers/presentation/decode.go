@@ -9,6 +9,8 @@ import (
 	"hash"
 	"mime"
 	"strings"
+
+	"github.com/osisim/osisim/layers"
 )
 
 // MaxHeader is the largest header, in octets, a Decoder accepts.
@@ -87,7 +89,7 @@ func (d *Decoder) Write(p []byte) (int, error) {
 			d.line = append(d.line, p...)
 			d.hdrBytes += int64(len(p))
 			if d.hdrBytes > MaxHeader {
-				return n, d.fail(fmt.Errorf("presentation: header longer than %s octets", grouped(MaxHeader)))
+				return n, d.fail(fmt.Errorf("presentation: header longer than %s octets", layers.Thousands(MaxHeader)))
 			}
 			return n, nil
 		}
@@ -99,7 +101,7 @@ func (d *Decoder) Write(p []byte) (int, error) {
 		d.hdrBytes += int64(i + 1)
 		p = p[i+1:]
 		if d.hdrBytes > MaxHeader {
-			return n, d.fail(fmt.Errorf("presentation: header longer than %s octets", grouped(MaxHeader)))
+			return n, d.fail(fmt.Errorf("presentation: header longer than %s octets", layers.Thousands(MaxHeader)))
 		}
 		line = bytes.TrimSuffix(line, []byte{'\r'})
 		var err error
@@ -304,26 +306,26 @@ func (d *Decoder) Result() (Result, error) {
 	d.h.Sum(r.Hash[:0])
 	steps := []Step{{
 		Name: "header",
-		Text: fmt.Sprintf("header: %d fields in %s B, %d folded lines unfolded", len(d.fields), grouped(d.hdrBytes), d.folds),
+		Text: fmt.Sprintf("header: %d fields in %s B, %d folded lines unfolded", len(d.fields), layers.Thousands(d.hdrBytes), d.folds),
 	}}
 	steps = append(steps, d.steps...)
 	switch d.te {
 	case "base64", "quoted-printable":
 		steps = append(steps, Step{Name: d.te,
-			Text:       fmt.Sprintf("body: %s %s B -> %s B", d.te, grouped(d.bodyIn), grouped(d.decoded)),
+			Text:       fmt.Sprintf("body: %s %s B -> %s B", d.te, layers.Thousands(d.bodyIn), layers.Thousands(d.decoded)),
 			BeforeSize: d.bodyIn, AfterSize: d.decoded})
 	default:
 		steps = append(steps, Step{Name: d.te,
-			Text:       fmt.Sprintf("body: %s, %s B taken as they are", d.te, grouped(d.bodyIn)),
+			Text:       fmt.Sprintf("body: %s, %s B taken as they are", d.te, layers.Thousands(d.bodyIn)),
 			BeforeSize: d.bodyIn, AfterSize: d.decoded})
 	}
 	steps = append(steps,
 		Step{Name: "CRLF",
-			Text:       fmt.Sprintf("line ends: %s line breaks -> LF, %s B -> %s B", grouped(d.text.breaks), grouped(d.decoded), grouped(d.text.octets)),
+			Text:       fmt.Sprintf("line ends: %s line breaks -> LF, %s B -> %s B", layers.Thousands(d.text.breaks), layers.Thousands(d.decoded), layers.Thousands(d.text.octets)),
 			BeforeSize: d.decoded, AfterSize: d.text.octets},
 		Step{Name: "charset",
 			Text: fmt.Sprintf("body: %s B of %s -> %s characters of Unicode text (%s)",
-				grouped(d.text.octets), strings.ToUpper(d.charset), grouped(d.text.chars), quoteSample(r.Sample, 16)),
+				layers.Thousands(d.text.octets), strings.ToUpper(d.charset), layers.Thousands(d.text.chars), quoteSample(r.Sample, 16)),
 			After: r.Sample, BeforeSize: d.text.octets, AfterSize: d.text.chars})
 	r.Steps = steps
 	d.result = r
@@ -424,13 +426,16 @@ func (b *base64Decoder) end(sink func([]byte)) error {
 
 // The states of a qpDecoder.
 const (
-	qpText    = iota
-	qpEq            // after "="
-	qpEqHex         // after "=" and one hex digit
-	qpSoft          // after "=" and white space: a soft line break
-	qpSoftCR        // after "=", white space and CR
-	qpMaxLine = 998 // RFC 5322 section 2.1.1
+	qpText   = iota
+	qpEq     // after "="
+	qpEqHex  // after "=" and one hex digit
+	qpSoft   // after "=" and white space: a soft line break
+	qpSoftCR // after "=", white space and CR
 )
+
+// qpMaxLine bounds a run of white space in quoted-printable: a line is at
+// most 998 octets (RFC 5322 section 2.1.1).
+const qpMaxLine = 998
 
 // qpDecoder decodes quoted-printable fed in chunks cut anywhere (RFC 2045
 // section 6.7): "=XX" is an octet, "=" at the end of a line is a soft line

@@ -8,6 +8,8 @@ import (
 	"mime/quotedprintable"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/osisim/osisim/layers"
 )
 
 // TransferEncoding is a MIME Content-Transfer-Encoding (RFC 2045 section 6).
@@ -101,6 +103,10 @@ type Encoded struct {
 // With Auto, a US-ASCII body travels as 7bit and any other as base64. A
 // body that cannot travel as 7bit (RFC 2045 section 2.7) is sent as base64
 // even if SevenBit is asked for, and the steps say so.
+//
+// Encode computes the size from the body's length and line count for 7bit
+// and base64; for quoted-printable it encodes the body once, keeping only
+// the count (one pass over a generated body).
 func Encode(m Mail, opt Options) *Encoded {
 	e := &Encoded{body: m.Body, te: opt.TransferEncoding}
 	seven := m.Body.sevenBit()
@@ -166,41 +172,41 @@ func Encode(m Mail, opt Options) *Encoded {
 	if chars := m.Body.Chars(); chars >= 0 {
 		steps = append(steps, Step{Name: "charset",
 			Text: fmt.Sprintf("body: %s characters of Unicode text -> %s B of UTF-8 (%s)",
-				grouped(chars), grouped(bodyLen), hexSample(start, 6)),
+				layers.Thousands(chars), layers.Thousands(bodyLen), hexSample(start, 6)),
 			Before: start, After: hexSample(start, 12), BeforeSize: chars, AfterSize: bodyLen})
 	} else {
 		steps = append(steps, Step{Name: "charset",
-			Text:   fmt.Sprintf("body: %s B of generated UTF-8 text (seed %d)", grouped(bodyLen), m.Body.Seed()),
+			Text:   fmt.Sprintf("body: %s B of generated UTF-8 text (seed %d)", layers.Thousands(bodyLen), m.Body.Seed()),
 			Before: start, After: hexSample(start, 12), BeforeSize: -1, AfterSize: bodyLen})
 	}
 	if e.te != QuotedPrintable {
 		steps = append(steps, Step{Name: "CRLF",
-			Text:       fmt.Sprintf("line ends: %s line breaks -> CRLF, %s B -> %s B", grouped(breaks), grouped(bodyLen), grouped(crlf)),
+			Text:       fmt.Sprintf("line ends: %s line breaks -> CRLF, %s B -> %s B", layers.Thousands(breaks), layers.Thousands(bodyLen), layers.Thousands(crlf)),
 			BeforeSize: bodyLen, AfterSize: crlf})
 	}
 	after := e.bodySample(40)
 	switch e.te {
 	case SevenBit:
 		steps = append(steps, Step{Name: "7bit",
-			Text:   fmt.Sprintf("body: US-ASCII text sent as it is (7bit), %s B", grouped(bodySize)),
+			Text:   fmt.Sprintf("body: US-ASCII text sent as it is (7bit), %s B", layers.Thousands(bodySize)),
 			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize})
 	case Base64:
 		steps = append(steps, Step{Name: "base64",
 			Text: fmt.Sprintf("body: %s B -> base64 %s B in %s lines of at most 76 characters",
-				grouped(crlf), grouped(bodySize), grouped(b64Lines)),
+				layers.Thousands(crlf), layers.Thousands(bodySize), layers.Thousands(b64Lines)),
 			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize})
 	case QuotedPrintable:
 		steps = append(steps, Step{Name: "quoted-printable",
 			Text: fmt.Sprintf("body: %s B -> quoted-printable %s B (non-ASCII octets as =XX, line breaks as CRLF, lines of at most 76 characters)",
-				grouped(bodyLen), grouped(bodySize)),
+				layers.Thousands(bodyLen), layers.Thousands(bodySize)),
 			Before: start, After: after, BeforeSize: bodyLen, AfterSize: bodySize})
 	}
 	steps = append(steps, Step{Name: "MIME header",
 		Text: fmt.Sprintf("header: %d fields, %s B, with MIME-Version: 1.0, Content-Type: text/plain; charset=UTF-8, Content-Transfer-Encoding: %v; then an empty line",
-			e.fields, grouped(int64(len(e.header))), e.te),
+			e.fields, layers.Thousands(int64(len(e.header))), e.te),
 		BeforeSize: int64(ownHeader), AfterSize: int64(len(e.header))})
 	steps = append(steps, Step{Name: "message",
-		Text:       fmt.Sprintf("mail: %s B (header %s B + body %s B)", grouped(e.size), grouped(int64(len(e.header))), grouped(bodySize)),
+		Text:       fmt.Sprintf("mail: %s B (header %s B + body %s B)", layers.Thousands(e.size), layers.Thousands(int64(len(e.header))), layers.Thousands(bodySize)),
 		BeforeSize: bodyLen, AfterSize: e.size})
 	e.steps = steps
 	return e
@@ -222,7 +228,7 @@ func (e *Encoded) Steps() []Step { return e.steps }
 // Summary returns one line such as
 // "mail of 2,941 B (RFC 5322 + MIME, text/plain; charset=UTF-8, base64)".
 func (e *Encoded) Summary() string {
-	return fmt.Sprintf("mail of %s B (RFC 5322 + MIME, text/plain; charset=UTF-8, %v)", grouped(e.size), e.te)
+	return fmt.Sprintf("mail of %s B (RFC 5322 + MIME, text/plain; charset=UTF-8, %v)", layers.Thousands(e.size), e.te)
 }
 
 // Reader returns a fresh stream of the encoded octets.

@@ -12,11 +12,11 @@ import (
 // the transfer syntax is announced inside the data (the MIME header of a
 // mail), not by the presentation layer.
 type PPDU struct {
-	Syntax           string           // "RFC 5322 + MIME", "US-ASCII line", "US-ASCII lines"
-	ContentType      string           // "text/plain; charset=UTF-8" for a mail, else ""
-	TransferEncoding TransferEncoding // for a mail
-	Octets           int64            // octets in the transfer syntax, before byte-stuffing
-	Stuffed          int64            // lines byte-stuffed, or -1 for a unit that is not a multi-line block
+	Syntax           string // "RFC 5322 + MIME", "US-ASCII line", "US-ASCII lines"
+	ContentType      string // "text/plain; charset=UTF-8" for a mail, else ""
+	TransferEncoding string // "base64", "quoted-printable", "7bit" for a mail
+	Octets           int64  // octets in the transfer syntax, before byte-stuffing
+	Stuffed          int64  // lines byte-stuffed, or -1 for a unit that is not a multi-line block
 }
 
 // LinePPDU describes a command or reply line of n octets, CRLF included.
@@ -35,17 +35,16 @@ func BlockPPDU(octets, stuffed int64) PPDU {
 // byte-stuffed (see Stuffer.Stuffed), or -1 if not known yet.
 func (e *Encoded) PPDU(stuffed int64) PPDU {
 	return PPDU{Syntax: "RFC 5322 + MIME", ContentType: "text/plain; charset=UTF-8",
-		TransferEncoding: e.te, Octets: e.size, Stuffed: stuffed}
+		TransferEncoding: e.te.String(), Octets: e.size, Stuffed: stuffed}
 }
 
 // PPDU describes the decoded mail; stuffed as for Encoded.PPDU.
 func (r Result) PPDU(stuffed int64) PPDU {
-	te, _ := ParseTransferEncoding(r.TransferEncoding)
 	ct := r.ContentType
 	if r.Charset != "" {
 		ct += "; charset=" + r.Charset
 	}
-	return PPDU{Syntax: "RFC 5322 + MIME", ContentType: ct, TransferEncoding: te, Octets: r.Octets, Stuffed: stuffed}
+	return PPDU{Syntax: "RFC 5322 + MIME", ContentType: ct, TransferEncoding: r.TransferEncoding, Octets: r.Octets, Stuffed: stuffed}
 }
 
 // Summary returns one line for the trace, such as "PPDU mail, RFC 5322 +
@@ -54,12 +53,12 @@ func (p PPDU) Summary() string {
 	var what string
 	switch {
 	case p.ContentType != "":
-		what = fmt.Sprintf("PPDU mail, %s: %s, %v, %s B", p.Syntax, p.ContentType, p.TransferEncoding, grouped(p.Octets))
+		what = fmt.Sprintf("PPDU mail, %s: %s, %s, %s B", p.Syntax, p.ContentType, p.TransferEncoding, layers.Thousands(p.Octets))
 	default:
-		what = fmt.Sprintf("PPDU %s, %s B", p.Syntax, grouped(p.Octets))
+		what = fmt.Sprintf("PPDU %s, %s B", p.Syntax, layers.Thousands(p.Octets))
 	}
 	if p.Stuffed > 0 {
-		what += fmt.Sprintf(", %s lines byte-stuffed", grouped(p.Stuffed))
+		what += fmt.Sprintf(", %s lines byte-stuffed", layers.Thousands(p.Stuffed))
 	}
 	return what + " (no presentation header)"
 }
@@ -71,7 +70,7 @@ func (p PPDU) Fields() []layers.Field {
 	if p.ContentType != "" {
 		f = append(f,
 			layers.Field{Name: "Content-Type", Value: p.ContentType},
-			layers.Field{Name: "Content-Transfer-Encoding", Value: p.TransferEncoding.String()})
+			layers.Field{Name: "Content-Transfer-Encoding", Value: p.TransferEncoding})
 	}
 	f = append(f, layers.Field{Name: "Length", Value: strconv.FormatInt(p.Octets, 10)})
 	if p.Stuffed >= 0 {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/osisim/osisim/layers"
 )
 
 // Stuffer byte-stuffs a text for a POP3 multi-line response (RFC 1939
@@ -128,7 +130,7 @@ func (s *Stuffer) Step() Step {
 	return Step{
 		Name: "dot-stuffing",
 		Text: fmt.Sprintf(`dot-stuffing: %s of %s lines started with "." and got another; the line "." ends the block: %s B -> %s B`,
-			grouped(s.stuffed), grouped(s.lines), grouped(s.octetsIn), grouped(s.octetsOut)),
+			layers.Thousands(s.stuffed), layers.Thousands(s.lines), layers.Thousands(s.octetsIn), layers.Thousands(s.octetsOut)),
 		BeforeSize: s.octetsIn,
 		AfterSize:  s.octetsOut,
 	}
@@ -144,12 +146,12 @@ var ErrNoEnd = errors.New("presentation: the multi-line block has no terminating
 
 // The states of an Unstuffer.
 const (
-	usMid      = iota // inside a line
-	usStart           // at the start of a line
-	usDot             // a line started with "."
-	usDotCR           // a line started with "." CR
-	usDone            // the terminating line was seen
-	usFailed          // the destination failed
+	usMid    = iota // inside a line
+	usStart         // at the start of a line
+	usDot           // a line started with "."
+	usDotCR         // a line started with "." CR
+	usDone          // the terminating line was seen
+	usFailed        // the destination failed
 )
 
 // Unstuffer undoes byte-stuffing: it is fed a POP3 multi-line block in
@@ -268,7 +270,7 @@ func (u *Unstuffer) End() error {
 		return u.err
 	}
 	if u.state != usDone {
-		return fmt.Errorf("%w after %s octets", ErrNoEnd, grouped(u.in))
+		return fmt.Errorf("%w after %s octets", ErrNoEnd, layers.Thousands(u.in))
 	}
 	return nil
 }
@@ -285,7 +287,7 @@ func (u *Unstuffer) Step() Step {
 	return Step{
 		Name: "dot-unstuffing",
 		Text: fmt.Sprintf(`dot-unstuffing: %s lines lost their extra "."; the line "." ended the block: %s B -> %s B`,
-			grouped(u.unstuffed), grouped(u.in), grouped(u.out)),
+			layers.Thousands(u.unstuffed), layers.Thousands(u.in), layers.Thousands(u.out)),
 		BeforeSize: u.in,
 		AfterSize:  u.out,
 	}

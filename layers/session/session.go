@@ -3,7 +3,6 @@ package session
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/osisim/osisim/layers"
@@ -202,7 +201,7 @@ func (s *Session) Checkpoint(label string, octets int64) (Checkpoint, error) {
 	c := Checkpoint{N: len(s.checkpoints) + 1, Label: label, Octets: octets, At: s.env.Now()}
 	s.checkpoints = append(s.checkpoints, c)
 	if s.env.Tracing() {
-		s.note(fmt.Sprintf("checkpoint %d: %s (%s B)", c.N, label, grouped(octets)), "")
+		s.note(fmt.Sprintf("checkpoint %d: %s (%s B)", c.N, label, layers.Thousands(octets)), "")
 	}
 	return c, nil
 }
@@ -236,34 +235,11 @@ func (s *Session) Abort(reason string) {
 	resume := "no checkpoint to resume from"
 	if n := len(s.checkpoints); n > 0 {
 		c := s.checkpoints[n-1]
-		resume = fmt.Sprintf("the last checkpoint is %d: %s (%s B)", c.N, c.Label, grouped(c.Octets))
+		resume = fmt.Sprintf("the last checkpoint is %d: %s (%s B)", c.N, c.Label, layers.Thousands(c.Octets))
 	}
 	s.note(fmt.Sprintf("abort session %d: %s; %s", s.id, reason, resume), reason)
 }
 
 func (s *Session) note(text, cause string) {
 	s.env.Record(layers.Event{Layer: layers.Session, Dir: layers.Note, Text: text, Cause: cause})
-}
-
-// grouped formats n with thousands separators: 2941 -> "2,941".
-func grouped(n int64) string {
-	if n < 0 {
-		return "-" + grouped(-n)
-	}
-	s := strconv.FormatInt(n, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	b := make([]byte, 0, len(s)+len(s)/3)
-	lead := len(s) % 3
-	if lead > 0 {
-		b = append(b, s[:lead]...)
-	}
-	for i := lead; i < len(s); i += 3 {
-		if len(b) > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i:i+3]...)
-	}
-	return string(b)
 }

@@ -233,8 +233,8 @@ func TestSPDU(t *testing.T) {
 
 func TestGrouped(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 2941: "2,941", 10485760: "10,485,760", -1234: "-1,234"} {
-		if got := grouped(n); got != want {
-			t.Errorf("grouped(%d) = %q, want %q", n, got, want)
+		if got := layers.Thousands(n); got != want {
+			t.Errorf("layers.Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

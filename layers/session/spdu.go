@@ -30,7 +30,7 @@ func (p SPDU) Summary() string {
 			what = "piece of a dot-terminated block"
 		}
 	}
-	return fmt.Sprintf("SPDU session %d: %s of %s B from the %v (no session header)", p.Session, what, grouped(int64(p.Len)), p.Speaker)
+	return fmt.Sprintf("SPDU session %d: %s of %s B from the %v (no session header)", p.Session, what, layers.Thousands(int64(p.Len)), p.Speaker)
 }
 
 // Fields returns the SPDU's logical fields; none of them is on the wire.

@@ -1,11 +1,12 @@
-package presentation
+package layers
 
 import "strconv"
 
-// grouped formats n with thousands separators: 2941 -> "2,941".
-func grouped(n int64) string {
+// Thousands formats n with thousands separators, as the trace prints sizes:
+// 2941 -> "2,941".
+func Thousands(n int64) string {
 	if n < 0 {
-		return "-" + grouped(-n)
+		return "-" + Thousands(-n)
 	}
 	s := strconv.FormatInt(n, 10)
 	if len(s) <= 3 {
