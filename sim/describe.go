@@ -67,3 +67,14 @@ func describeSegment(src, dst netip.Addr, b []byte) *layers.PDU {
 	p.HeaderLen, p.Summary, p.Fields = s.HeaderLen(), s.Summary(), s.Fields()
 	return p
 }
+
+func describeUDP(src, dst netip.Addr, b []byte) *layers.PDU {
+	p := &layers.PDU{Kind: "udp", Len: len(b), Bytes: b}
+	d, err := transport.ParseDatagram(b, src, dst)
+	if err != nil {
+		p.Summary = "undecodable UDP datagram: " + err.Error()
+		return p
+	}
+	p.HeaderLen, p.Summary, p.Fields = d.HeaderLen(), d.Summary(), d.Fields()
+	return p
+}

@@ -31,8 +31,19 @@ type HostConfig struct {
 // starts on it.
 type Host struct {
 	*ipNode
-	tcp *transport.TCP
+	tcp      *transport.TCP
+	udp      *transport.UDP
+	icmpApps []func(src netip.Addr, msg network.ICMP, m layers.Meta) bool
 }
+
+// OnICMP registers f to see every ICMP message delivered to the host (echo
+// replies, errors); f returns true when the message was for it.
+func (h *Host) OnICMP(f func(src netip.Addr, msg network.ICMP, m layers.Meta) bool) {
+	h.icmpApps = append(h.icmpApps, f)
+}
+
+// UDP returns the host's UDP entity.
+func (h *Host) UDP() *transport.UDP { return h.udp }
 
 // RouterConfig configures a router.
 type RouterConfig struct {
@@ -83,6 +94,7 @@ func (s *Sim) AddHost(name string, cfg HostConfig) (*Host, error) {
 		p.Device = h
 	}
 	h.tcp = transport.NewTCP(h.env, cfg.TCP, hostTCPNet{h})
+	h.udp = transport.NewUDP(h.env, hostUDPNet{h})
 	return h, nil
 }
 
@@ -117,6 +129,8 @@ type hostTCPNet struct{ h *Host }
 
 func (n hostTCPNet) SendSegment(src, dst netip.Addr, seg []byte, m layers.Meta) {
 	h := n.h
+	h.countSegment(m.Cause)
+	m.Cause = h.explainSegment(src, dst, seg, m.Cause) // "RTO after rule: ..." (causes.go)
 	l4 := layers.Meta{Cause: m.Cause, Parents: m.Parents}
 	if h.sim.tracing {
 		l4.ID = h.sim.NewID()
@@ -148,6 +162,17 @@ func (u hostUpper) Deliver(d network.Datagram, m layers.Meta) {
 			h.record(layers.Event{Layer: layers.Transport, Dir: layers.Up, PDU: pdu, Text: pdu.Summary})
 		}
 		h.tcp.HandleSegment(d.Src, d.Dst, d.Payload, m)
+	case network.ProtoUDP:
+		if h.sim.tracing {
+			pdu := describeUDP(d.Src, d.Dst, d.Payload)
+			pdu.ID = m.ID
+			h.record(layers.Event{Layer: layers.Transport, Dir: layers.Up, PDU: pdu, Text: pdu.Summary})
+		}
+		if unreachable := h.udp.HandleDatagram(d.Src, d.Dst, d.Payload, m); unreachable {
+			// RFC 1122 4.1.3.1: a datagram for a port with no listener is
+			// answered with ICMP port unreachable.
+			_ = h.ip.SendUnreachable(d, network.ICMPPortUnreachable, m)
+		}
 	default:
 		h.record(layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: layers.ReasonPortClosed,
 			Text: fmt.Sprintf("no %s service on this host", d.Protocol)})
@@ -156,6 +181,27 @@ func (u hostUpper) Deliver(d network.Datagram, m layers.Meta) {
 
 func (u hostUpper) DeliverICMP(src netip.Addr, msg network.ICMP, m layers.Meta) {
 	u.h.record(layers.Event{Layer: layers.Network, Dir: layers.Up, Text: fmt.Sprintf("from %s: %s", src, msg.Summary())})
+	for _, f := range u.h.icmpApps {
+		if f(src, msg, m) {
+			return
+		}
+	}
+}
+
+// hostUDPNet is what UDP sees below it: it records the datagram going down
+// (L4 encapsulation) and hands it to IP.
+type hostUDPNet struct{ h *Host }
+
+func (n hostUDPNet) SendSegment(src, dst netip.Addr, seg []byte, m layers.Meta) {
+	h := n.h
+	l4 := layers.Meta{Cause: m.Cause, Parents: m.Parents}
+	if h.sim.tracing {
+		l4.ID = h.sim.NewID()
+		pdu := describeUDP(src, dst, seg)
+		pdu.ID, pdu.Parents = l4.ID, m.Parents
+		h.record(layers.Event{Layer: layers.Transport, Dir: layers.Down, PDU: pdu, Cause: m.Cause, Text: pdu.Summary})
+	}
+	_ = h.ip.Send(dst, network.ProtoUDP, seg, l4)
 }
 
 // routerUpper receives what is addressed to the router itself.
