@@ -108,6 +108,10 @@ func (a *appConn) sendBody(body application.Body, parent uint64, after func()) {
 		if enc, ok := body.(*presentation.Encoded); ok {
 			ppdu = enc.PPDU(-1)
 			text = stepsText(enc.Steps())
+		} else if top, ok := body.(*application.Top); ok {
+			ppdu = top.Mail.PPDU(-1)
+			ppdu.Octets = top.Size()
+			text = stepsText(top.Mail.Steps()) + "\n" + top.Summary()
 		} else {
 			ppdu = presentation.BlockPPDU(body.Size(), -1)
 			text = body.Summary() + ": US-ASCII lines, no conversion"

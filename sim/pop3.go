@@ -93,7 +93,10 @@ func (s *POP3Server) Maildrop() *application.Maildrop { return s.md }
 func (s *POP3Server) accept(c *transport.Conn) {
 	s.sessions++
 	a := newAppConn(s.h, c, s.sessions, session.Responder)
-	srv := application.NewServer(s.md, s.cfg.Users, s.cfg.Hostname+" POP3 server ready")
+	// The APOP timestamp banner is made from the session number and the
+	// simulated clock, as a real server uses its process id and clock.
+	srv := application.NewServer(s.md, s.cfg.Users, s.cfg.Hostname+" POP3 server ready",
+		application.WithTimestamp(uint64(s.sessions), uint64(s.h.sim.now.Microseconds())))
 	srv.Host = s.cfg.Hostname
 	sc := &pop3ServerConn{s: s, a: a, srv: srv}
 	a.onPiece = sc.piece
@@ -131,8 +134,8 @@ func (sc *pop3ServerConn) piece(p session.Piece) {
 	cmd, err := application.ParseCommand(p.Data)
 	var r application.Reply
 	if err != nil {
-		r = application.Reply{Line: application.Err(strings.TrimPrefix(err.Error(), "application: ")),
-			Note: "a line that is not a valid command: " + err.Error()}
+		// The server counts bad lines and enforces the line limits.
+		r = sc.srv.HandleMalformed(p.Data, err)
 	} else {
 		before := sc.s.md.Len()
 		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(cmd, p.Data),
@@ -302,7 +305,7 @@ func (c *POP3Client) piece(p session.Piece) {
 		a.protocolError(err)
 		return
 	}
-	multi := line.OK && c.greeted && isMulti(c.last)
+	multi := line.OK && c.greeted && application.ExpectsBody(c.last)
 	if a.h.sim.tracing {
 		sp := session.SPDU{Session: a.sess.ID(), Speaker: session.Responder, Unit: p.Unit, Len: len(p.Data), End: p.End}
 		text := sp.Summary()
@@ -328,7 +331,7 @@ func (c *POP3Client) piece(p session.Piece) {
 	}
 	if c.cl.AwaitingBody() {
 		c.octets = 0
-		if c.last.Keyword == "RETR" {
+		if c.last.Keyword == "RETR" || c.last.Keyword == "TOP" {
 			c.dec = presentation.NewDecoder()
 			c.unstuff = presentation.NewUnstuffer(c.dec)
 		} else {
@@ -345,16 +348,6 @@ func (c *POP3Client) piece(p session.Piece) {
 		return
 	}
 	c.next()
-}
-
-func isMulti(cmd application.Message) bool {
-	switch cmd.Keyword {
-	case "RETR":
-		return true
-	case "LIST":
-		return len(cmd.Args) == 0
-	}
-	return false
 }
 
 // bodyPiece un-stuffs and decodes a body as it arrives, keeping only what
@@ -395,17 +388,26 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Drop, Reason: layers.ReasonMalformed,
 				Text: "message could not be decoded: " + err.Error()})
 		} else {
-			a.sess.Checkpoint(fmt.Sprintf("message %d complete", n), c.octets)
+			top := c.last.Keyword == "TOP"
+			if !top {
+				a.sess.Checkpoint(fmt.Sprintf("message %d complete", n), c.octets)
+			}
 			if tracing {
 				steps := append([]presentation.Step{c.unstuff.Step()}, res.Steps...)
 				text := stepsText(steps) + fmt.Sprintf("\nsubject %q, sha256 %x...", res.Subject, res.Hash[:8])
 				a.recordPPDU(layers.Up, res.PPDU(c.unstuff.Unstuffed()), id5, text)
 			}
-			c.cl.Retrieved(n, res)
+			what := "message"
+			if top {
+				c.cl.Topped(n, res)
+				what = "top of message"
+			} else {
+				c.cl.Retrieved(n, res)
+			}
 			if tracing {
 				a.record(layers.Event{Layer: layers.Application, Dir: layers.Up,
-					Text: fmt.Sprintf("POP3 client: message %d received: %s octets, subject %q, body %s characters",
-						n, Thousands(res.Octets), res.Subject, Thousands(res.BodyOctets))})
+					Text: fmt.Sprintf("POP3 client: %s %d received: %s octets, subject %q, body %s characters in %s lines",
+						what, n, Thousands(res.Octets), res.Subject, Thousands(res.BodyChars), Thousands(res.BodyLines))})
 			}
 		}
 	} else {
@@ -416,7 +418,8 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 		c.cl.Listed([]byte(c.listing.String()))
 		if tracing {
 			a.record(layers.Event{Layer: layers.Application, Dir: layers.Up,
-				Text: "POP3 client: scan listing " + strings.ReplaceAll(strings.TrimSpace(c.listing.String()), "\r\n", "; ")})
+				Text: fmt.Sprintf("POP3 client: %s listing: %s", c.last.Keyword,
+					strings.ReplaceAll(strings.TrimSpace(c.listing.String()), "\r\n", "; "))})
 		}
 	}
 	c.dec, c.unstuff, c.listing = nil, nil, nil
@@ -455,8 +458,12 @@ func (c *POP3Client) next() {
 // chapter groups commands into the chapters of the story.
 func chapter(cmd application.Message) (group, title string) {
 	switch cmd.Keyword {
-	case "USER", "PASS", "APOP":
+	case "USER", "PASS":
 		return "login", "login: USER and PASS in the AUTHORIZATION state (POP3 sends the password in clear text)"
+	case "APOP":
+		return "login", "login: APOP in the AUTHORIZATION state (an MD5 digest of the greeting's timestamp, not the password)"
+	case "CAPA":
+		return "capa", "CAPA: what the server can do"
 	case "STAT", "LIST", "UIDL", "NOOP":
 		return "list", cmd.String() + ": what the maildrop holds (TRANSACTION state)"
 	case "RETR", "TOP":

@@ -1,8 +1,10 @@
 package application
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/osisim/osisim/layers/presentation"
 )
@@ -26,17 +28,20 @@ type stored struct {
 	mail    presentation.Mail
 	enc     *presentation.Encoded
 	deleted bool
+	uid     string // its unique-id, given the first time one is asked for
 }
 
 // Maildrop is the mailbox a POP3 server serves. Its messages are numbered
 // from 1 in the order they were added; the numbers stay the same while they
 // are marked deleted, and Commit, which the server calls only in the UPDATE
 // state, removes the marked ones and numbers the rest from 1 again (RFC
-// 1939 section 3: message numbers hold for one session).
+// 1939 section 3: message numbers hold for one session). A message's
+// unique-id (UID) does not change: it holds across sessions.
 type Maildrop struct {
 	opt    presentation.Options
 	msgs   []*stored
 	locked bool
+	uids   map[string]bool // every unique-id ever given, for lookups only
 }
 
 // NewMaildrop returns a maildrop holding mails, each encoded with opt.
@@ -181,3 +186,44 @@ func (md *Maildrop) Unlock() { md.locked = false }
 
 // Locked reports whether a session holds the lock.
 func (md *Maildrop) Locked() bool { return md.locked }
+
+// UID returns the unique-id of message n (RFC 1939 section 7, UIDL), unless
+// it does not exist or is marked deleted. A message's unique-id is the first
+// 16 hexadecimal digits of its canonical hash (presentation.Hash, the same
+// digits the trace prints after "sha256"), so it is the same in every
+// session and does not change when the messages are numbered again after
+// an UPDATE. A second identical message gets the suffix "-2", a third "-3":
+// RFC 1939 asks that a unique-id identify one message of the maildrop and
+// never be reused.
+//
+// The ids are given in the order the messages were added, the first time
+// any is asked for: hashing reads every body, which a session that never
+// sends UIDL does not pay for.
+func (md *Maildrop) UID(n int) (string, error) {
+	s, err := md.get(n)
+	if err != nil {
+		return "", err
+	}
+	md.assignUIDs()
+	return s.uid, nil
+}
+
+// assignUIDs gives a unique-id to every message that has none yet.
+func (md *Maildrop) assignUIDs() {
+	for _, s := range md.msgs {
+		if s.uid != "" {
+			continue
+		}
+		if md.uids == nil {
+			md.uids = make(map[string]bool)
+		}
+		h := presentation.Hash(s.mail)
+		base := hex.EncodeToString(h[:8])
+		uid := base
+		for k := 2; md.uids[uid]; k++ {
+			uid = base + "-" + strconv.Itoa(k)
+		}
+		md.uids[uid] = true
+		s.uid = uid
+	}
+}

@@ -118,12 +118,20 @@ func (m Message) Summary() string {
 }
 
 // Fields returns the line's fields in wire order: Keyword and Arguments for
-// a command, Status and Text for a reply.
+// a command; Status, the RFC 2449 Response code if there is one, and Text
+// for a reply.
 func (m Message) Fields() []layers.Field {
 	if m.IsCommand() {
 		return []layers.Field{
 			{Name: "Keyword", Value: m.Keyword},
 			{Name: "Arguments", Value: strings.Join(m.Args, " ")},
+		}
+	}
+	if code, text, ok := splitCode(m.Text); ok {
+		return []layers.Field{
+			{Name: "Status", Value: m.Status()},
+			{Name: "Response code", Value: "[" + code + "]"},
+			{Name: "Text", Value: text},
 		}
 	}
 	return []layers.Field{

@@ -231,6 +231,8 @@ func FuzzParseReply(f *testing.F) {
 		f.Add([]byte(r.wire))
 	}
 	f.Add([]byte("+OK \r\n"))
+	f.Add([]byte("-ERR [IN-USE] unable to lock maildrop\r\n"))
+	f.Add([]byte("+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n"))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		m, err := ParseReply(line)
 		if err != nil {
@@ -238,6 +240,14 @@ func FuzzParseReply(f *testing.F) {
 				t.Fatalf("error without the package prefix: %v", err)
 			}
 			return
+		}
+		// The RFC 2449 response code and the APOP timestamp are read from
+		// the text: Fields shows the code apart, the text stays whole.
+		if code := m.Code(); code != "" && m.Fields()[1].Value != "["+code+"]" {
+			t.Fatalf("code %q, fields %v", code, m.Fields())
+		}
+		if ts, ok := m.Timestamp(); ok && !strings.Contains(m.Text, ts) {
+			t.Fatalf("timestamp %q not in %q", ts, m.Text)
 		}
 		wire := m.Append(nil)
 		m2, err := ParseReply(wire)

@@ -34,10 +34,14 @@ type link struct {
 	envS, envC *layerstest.Env
 	transcript []string
 	lastReply  Reply
+	notes      bool      // also write the server's notes ("N: " lines)
+	prefix     string    // put before every line, to tell two sessions apart
+	out        *[]string // where the lines go: &transcript unless shared
 }
 
 func newLink(t *testing.T, srv *Server, cli *Client, chunk int) *link {
 	l := &link{t: t, chunk: chunk, srv: srv, cli: cli, envS: layerstest.New("server", 1), envC: layerstest.New("client", 1)}
+	l.out = &l.transcript
 	l.ss = session.New(l.envS, 1, session.Responder)
 	l.cs = session.New(l.envC, 1, session.Initiator)
 	if err := l.ss.Open(); err != nil {
@@ -52,9 +56,29 @@ func newLink(t *testing.T, srv *Server, cli *Client, chunk int) *link {
 func (l *link) record(who string, b []byte) {
 	for _, line := range strings.SplitAfter(string(b), "\r\n") {
 		if line != "" {
-			l.transcript = append(l.transcript, who+": "+strings.TrimSuffix(line, "\r\n"))
+			l.write(who + ": " + strings.TrimSuffix(line, "\r\n"))
 		}
 	}
+}
+
+func (l *link) write(line string) { *l.out = append(*l.out, l.prefix+line) }
+
+// note writes the server's note for a reply, if notes are on.
+func (l *link) note(r Reply) {
+	if l.notes && r.Note != "" {
+		l.write("N: " + r.Note)
+	}
+}
+
+// lose drops the connection without QUIT, as a failed link would.
+func (l *link) lose() {
+	l.write("-- the connection is lost --")
+	if note := l.srv.Lost(); l.notes {
+		l.write("N: " + note)
+	}
+	l.cli.Lost()
+	l.ss.Abort("the connection is lost")
+	l.cs.Abort("the connection is lost")
 }
 
 // serverSends turns a reply into octets: the line, then the stuffed body.
@@ -109,6 +133,7 @@ func (l *link) clientReceives(b []byte, greeting bool, cmd Message) {
 	var dec *presentation.Decoder
 	var un *presentation.Unstuffer
 	var listing bytes.Buffer
+	n, _ := strconv.Atoi(strings.Join(cmd.Args[:min(len(cmd.Args), 1)], ""))
 	l.cs.Expect(session.Line)
 	l.feed(l.cs, b, func(p session.Piece) {
 		switch p.Unit {
@@ -127,7 +152,7 @@ func (l *link) clientReceives(b []byte, greeting bool, cmd Message) {
 			}
 			if l.cli.AwaitingBody() {
 				l.cs.Expect(session.DotTerminated)
-				if cmd.Keyword == "RETR" {
+				if cmd.Keyword == "RETR" || cmd.Keyword == "TOP" {
 					dec = presentation.NewDecoder()
 					un = presentation.NewUnstuffer(dec)
 				} else {
@@ -152,13 +177,16 @@ func (l *link) clientReceives(b []byte, greeting bool, cmd Message) {
 				return
 			}
 			r, err := dec.Result()
-			if err != nil {
-				l.t.Fatal(err)
-			}
-			n, _ := strconv.Atoi(cmd.Args[0])
-			l.cli.Retrieved(n, r)
-			if _, err := l.cs.Checkpoint(fmt.Sprintf("message %d complete", n), r.Octets); err != nil {
-				l.t.Fatal(err)
+			switch {
+			case err != nil:
+				l.cli.BodyFailed(err)
+			case cmd.Keyword == "TOP":
+				l.cli.Topped(n, r)
+			default:
+				l.cli.Retrieved(n, r)
+				if _, err := l.cs.Checkpoint(fmt.Sprintf("message %d complete", n), r.Octets); err != nil {
+					l.t.Fatal(err)
+				}
 			}
 		}
 	})
@@ -166,7 +194,9 @@ func (l *link) clientReceives(b []byte, greeting bool, cmd Message) {
 
 // greet runs the server's greeting.
 func (l *link) greet() {
-	l.clientReceives(l.serverSends(l.srv.Greeting()), true, Message{})
+	g := l.srv.Greeting()
+	l.note(g)
+	l.clientReceives(l.serverSends(g), true, Message{})
 }
 
 // step runs one command and its reply, and reports false when the client
@@ -184,16 +214,13 @@ func (l *link) step() bool {
 	var reply Reply
 	l.ss.Expect(session.Line)
 	l.feed(l.ss, b, func(p session.Piece) {
-		c, err := ParseCommand(p.Data)
-		if err != nil {
-			l.t.Fatal(err)
-		}
 		if err := l.ss.Received(session.Line, true); err != nil {
 			l.t.Fatal(err)
 		}
-		reply = l.srv.Handle(c)
+		reply = l.srv.HandleLine(p.Data)
 	})
 	l.lastReply = reply
+	l.note(reply)
 	l.clientReceives(l.serverSends(reply), false, cmd)
 	if reply.Close {
 		if err := l.ss.Release(); err != nil {

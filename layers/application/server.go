@@ -42,7 +42,8 @@ type User struct {
 }
 
 // Body is the multi-line part of a reply, before byte-stuffing: a mail (a
-// *presentation.Encoded) or a ScanListing. Reader gives a fresh stream of
+// *presentation.Encoded), the top of one (*Top), or a listing
+// (ScanListing, UIDListing, Capabilities). Reader gives a fresh stream of
 // its octets each call.
 type Body interface {
 	Size() int64
@@ -53,6 +54,8 @@ type Body interface {
 var (
 	_ Body = (*presentation.Encoded)(nil)
 	_ Body = ScanListing(nil)
+	_ Body = UIDListing(nil)
+	_ Body = Capabilities(nil)
 )
 
 // Reply is the server's answer to one command.
@@ -63,11 +66,28 @@ type Reply struct {
 	Note  string // what the server did, in plain English, for the trace
 }
 
+// Limits of a session, as Dovecot sets them.
+const (
+	// DefaultMaxBadCommands is how many bad commands in a row a session
+	// may send; the next one closes it (Dovecot's CLIENT_MAX_BAD_COMMANDS).
+	DefaultMaxBadCommands = 20
+	// DefaultLineHardLimit is the longest command line, CRLF included, the
+	// server answers with "-ERR" and goes on; a longer one closes the
+	// session. Lines over MaxCommand (255) are refused either way (RFC
+	// 2449 section 4).
+	DefaultLineHardLimit = 512
+)
+
+// Implementation is the text of the IMPLEMENTATION capability (RFC 2449
+// section 6.9).
+const Implementation = "osisim"
+
 // Server is a POP3 server's session with one client (RFC 1939): a state
 // machine that takes parsed commands and returns replies.
 type Server struct {
 	// Host names the server in its sign-off ("+OK dewey POP3 server
-	// signing off"); it is "dewey" (RFC 1939's examples) unless set.
+	// signing off") and in the APOP timestamp; it is "dewey" (RFC 1939's
+	// examples) unless set.
 	Host string
 
 	md       *Maildrop
@@ -77,12 +97,53 @@ type Server struct {
 	user     string // the mailbox named by USER, waiting for PASS
 	authed   string // the logged-in user
 	closed   bool
+	endNote  string // what Lost says once the session has ended
+
+	apop       bool   // the greeting carries a timestamp: APOP is offered
+	pid, clock uint64 // the timestamp's values
+	ts         string // the timestamp, fixed once made
+
+	maxBad   int  // bad commands allowed in a row; 0: no limit
+	badRow   int  // bad commands in a row so far
+	hardLine int  // the longest line answered without closing
+	refused  bool // the command being handled was a bad command
+}
+
+// A ServerOption configures a Server.
+type ServerOption func(*Server)
+
+// WithTimestamp makes the server offer APOP (RFC 1939 section 7): its
+// greeting ends with the timestamp "<pid.clock@host>" (FormatTimestamp),
+// whose values the caller chooses, for instance the session's number and
+// the simulated time, so that every greeting's timestamp differs.
+func WithTimestamp(pid, clock uint64) ServerOption {
+	return func(s *Server) { s.apop, s.pid, s.clock = true, pid, clock }
+}
+
+// WithMaxBadCommands sets how many bad commands in a row a session may
+// send before the server answers "-ERR too many bad commands" and closes
+// it; n < 1 sets no limit. The default is DefaultMaxBadCommands.
+func WithMaxBadCommands(n int) ServerOption {
+	return func(s *Server) { s.maxBad = max(n, 0) }
+}
+
+// WithLineHardLimit sets the longest command line, CRLF included, that the
+// server answers and goes on; a longer line closes the session. It is at
+// least MaxCommand. The default is DefaultLineHardLimit.
+func WithLineHardLimit(n int) ServerOption {
+	return func(s *Server) { s.hardLine = max(n, MaxCommand) }
 }
 
 // NewServer returns a server in the AUTHORIZATION state, serving md to
-// users, that greets with "+OK " and greeting.
-func NewServer(md *Maildrop, users []User, greeting string) *Server {
-	return &Server{Host: "dewey", md: md, users: users, greeting: greeting, state: Authorization}
+// users, that greets with "+OK " and greeting (and the APOP timestamp, with
+// WithTimestamp).
+func NewServer(md *Maildrop, users []User, greeting string, opts ...ServerOption) *Server {
+	s := &Server{Host: "dewey", md: md, users: users, greeting: greeting, state: Authorization,
+		maxBad: DefaultMaxBadCommands, hardLine: DefaultLineHardLimit}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // State returns the server's state.
@@ -91,20 +152,117 @@ func (s *Server) State() State { return s.state }
 // User returns the logged-in user, or "".
 func (s *Server) User() string { return s.authed }
 
+// BadCommands returns how many bad commands the client sent in a row.
+func (s *Server) BadCommands() int { return s.badRow }
+
+// Timestamp returns the APOP timestamp of the greeting, "<pid.clock@host>",
+// or "" if the server does not offer APOP.
+func (s *Server) Timestamp() string {
+	if !s.apop {
+		return ""
+	}
+	if s.ts == "" {
+		s.ts = FormatTimestamp(s.pid, s.clock, s.Host)
+	}
+	return s.ts
+}
+
+// Capabilities returns what the server announces in reply to CAPA (RFC 2449
+// section 6, and RFC 3206 section 6 for AUTH-RESP-CODE). It is the same in
+// both states. APOP has no capability: the greeting's timestamp announces
+// it.
+func (s *Server) Capabilities() Capabilities {
+	return Capabilities{"TOP", "UIDL", "USER", "RESP-CODES", "AUTH-RESP-CODE", "IMPLEMENTATION " + Implementation}
+}
+
 // Greeting returns the greeting the server sends once the connection is
-// open (RFC 1939 section 4).
+// open (RFC 1939 section 4), with the APOP timestamp at its end if the
+// server offers APOP (section 7).
 func (s *Server) Greeting() Reply {
+	if ts := s.Timestamp(); ts != "" {
+		return Reply{Line: OK(s.greeting + " " + ts),
+			Note: "greeting sent with the timestamp " + ts + " for APOP: the session starts in the AUTHORIZATION state"}
+	}
 	return Reply{Line: OK(s.greeting),
 		Note: "greeting sent: the session starts in the AUTHORIZATION state"}
 }
 
+// HandleLine answers one command line, CRLF included, as it came from the
+// session layer: it parses it and calls Handle, or HandleMalformed if it is
+// not a valid command.
+func (s *Server) HandleLine(line []byte) Reply {
+	cmd, err := ParseCommand(line)
+	if err != nil {
+		return s.HandleMalformed(line, err)
+	}
+	return s.Handle(cmd)
+}
+
+// HandleMalformed answers a line that is not a valid command; err says why
+// (from ParseCommand). A line longer than MaxCommand gets "-ERR command line
+// too long" (RFC 2449 section 4); one longer than the hard limit also
+// closes the session, as Dovecot does when its input buffer is full. Any
+// other error gets "-ERR syntax error: " and the reason. Either counts as a
+// bad command.
+func (s *Server) HandleMalformed(line []byte, err error) Reply {
+	if s.closed {
+		return s.over("a line")
+	}
+	n := len(line)
+	if n > s.hardLine {
+		text := fmt.Sprintf("command line too long: %d octets, at most %d with CRLF; closing the connection", n, MaxCommand)
+		return s.abort(Err(text), fmt.Sprintf("a command line of %d octets, over the hard limit of %d: the server closes the connection", n, s.hardLine))
+	}
+	s.refused = true
+	var r Reply
+	if n > MaxCommand {
+		r = Reply{Line: Err(fmt.Sprintf("command line too long: %d octets, at most %d with CRLF", n, MaxCommand)),
+			Note: fmt.Sprintf("a command line of %d octets refused: RFC 2449 allows at most %d with CRLF", n, MaxCommand)}
+	} else {
+		why := "not a command"
+		if err != nil {
+			why = strings.TrimPrefix(strings.TrimPrefix(err.Error(), ErrSyntax.Error()+": "), "application: ")
+		}
+		why = replyText(why)
+		r = Reply{Line: Err("syntax error: " + why), Note: "a line that is not a valid command: " + why}
+	}
+	return s.count(r)
+}
+
+// replyText makes s fit in a reply line: no CR, LF or NUL, and short
+// enough for MaxReply.
+func replyText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' || r == 0 {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > 400 {
+		s = strings.ToValidUTF8(s[:400], "") + "..."
+	}
+	return s
+}
+
 // Handle answers one command. Commands are checked against the state (RFC
-// 1939 sections 4 to 6); a command that does not exist or is not valid in
-// the state gets "-ERR".
+// 1939 sections 4 to 7, RFC 2449 section 5 for CAPA); a command that does
+// not exist, is not valid in the state, has bad arguments or names a
+// message that does not exist or is marked deleted gets "-ERR" and counts
+// as a bad command. After more bad commands in a row than the limit, the
+// server answers "-ERR too many bad commands" and closes the session.
 func (s *Server) Handle(cmd Message) Reply {
 	if s.closed {
-		return Reply{Line: Err("session is over"), Close: true, Note: cmd.Keyword + " after the session ended"}
+		return s.over(cmd.Keyword)
 	}
+	s.refused = false
+	return s.count(s.dispatch(cmd))
+}
+
+func (s *Server) over(what string) Reply {
+	return Reply{Line: Err("session is over"), Close: true, Note: what + " after the session ended"}
+}
+
+func (s *Server) dispatch(cmd Message) Reply {
 	switch s.state {
 	case Authorization:
 		switch cmd.Keyword {
@@ -112,8 +270,12 @@ func (s *Server) Handle(cmd Message) Reply {
 			return s.userCmd(cmd)
 		case "PASS":
 			return s.pass(cmd)
+		case "APOP":
+			return s.apopCmd(cmd)
+		case "CAPA":
+			return s.capa(cmd)
 		case "QUIT":
-			return s.quit()
+			return s.quit(cmd)
 		}
 	case Transaction:
 		switch cmd.Keyword {
@@ -132,20 +294,62 @@ func (s *Server) Handle(cmd Message) Reply {
 			return Reply{Line: OK(""), Note: "NOOP: nothing to do"}
 		case "RSET":
 			return s.rset(cmd)
+		case "TOP":
+			return s.top(cmd)
+		case "UIDL":
+			return s.uidl(cmd)
+		case "CAPA":
+			return s.capa(cmd)
 		case "QUIT":
-			return s.quit()
+			return s.quit(cmd)
 		}
 	}
 	switch cmd.Keyword {
-	case "USER", "PASS", "QUIT", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET":
-		return Reply{Line: Err(cmd.Keyword + " is not valid in the " + s.state.String() + " state"),
-			Note: fmt.Sprintf("%s refused: not valid in the %v state", cmd.Keyword, s.state)}
+	case "USER", "PASS", "APOP", "QUIT", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL", "CAPA":
+		return s.refuse(Err(cmd.Keyword+" is not valid in the "+s.state.String()+" state"),
+			fmt.Sprintf("%s refused: not valid in the %v state", cmd.Keyword, s.state))
 	}
-	return Reply{Line: Err("unknown command"), Note: fmt.Sprintf("%q is not a POP3 command this server knows", cmd.Keyword)}
+	return s.refuse(Err("unknown command"), fmt.Sprintf("%q is not a POP3 command this server knows", cmd.Keyword))
+}
+
+// refuse returns a reply to a bad command.
+func (s *Server) refuse(line Message, note string) Reply {
+	s.refused = true
+	return Reply{Line: line, Note: note}
+}
+
+// count counts bad commands in a row, as Dovecot does: a good command
+// starts the count again, and one more than the limit closes the session.
+func (s *Server) count(r Reply) Reply {
+	if !s.refused {
+		s.badRow = 0
+		return r
+	}
+	s.badRow++
+	if s.maxBad > 0 && s.badRow > s.maxBad {
+		return s.abort(Err("too many bad commands, closing the connection"),
+			fmt.Sprintf("%d bad commands in a row, more than the %d allowed (the last: %s): the server closes the connection",
+				s.badRow, s.maxBad, r.Line.String()))
+	}
+	return r
+}
+
+// abort ends the session from the server's side without UPDATE: as for a
+// lost connection (RFC 1939 section 6), nothing is removed.
+func (s *Server) abort(line Message, note string) Reply {
+	s.closed = true
+	s.user = ""
+	if s.state == Transaction {
+		k := s.md.Reset()
+		s.md.Unlock()
+		note += fmt.Sprintf("; no UPDATE, so nothing is removed (%s dropped); maildrop unlocked", plural(k, "deletion mark"))
+	}
+	s.endNote = "connection closed by the server in the " + s.state.String() + " state: nothing more to undo"
+	return Reply{Line: line, Close: true, Note: note}
 }
 
 func (s *Server) syntax(cmd Message, why string) Reply {
-	return Reply{Line: Err(why), Note: fmt.Sprintf("%s refused: %s", cmd.String(), why)}
+	return s.refuse(Err(why), fmt.Sprintf("%s refused: %s", cmd.String(), why))
 }
 
 func (s *Server) findUser(name string) (User, bool) {
@@ -157,7 +361,8 @@ func (s *Server) findUser(name string) (User, bool) {
 	return User{}, false
 }
 
-// userCmd handles USER name (RFC 1939 section 7).
+// userCmd handles USER name (RFC 1939 section 7). An unknown mailbox gets
+// the AUTH response code (RFC 3206 section 5): the credentials are wrong.
 func (s *Server) userCmd(cmd Message) Reply {
 	if len(cmd.Args) != 1 {
 		return s.syntax(cmd, "USER takes one mailbox name")
@@ -165,7 +370,7 @@ func (s *Server) userCmd(cmd Message) Reply {
 	name := cmd.Args[0]
 	s.user = ""
 	if _, ok := s.findUser(name); !ok {
-		return Reply{Line: Err("never heard of mailbox " + name),
+		return Reply{Line: ErrCode(CodeAuth, "never heard of mailbox "+name),
 			Note: fmt.Sprintf("USER %s: no such mailbox (stays in AUTHORIZATION)", name)}
 	}
 	s.user = name
@@ -175,10 +380,10 @@ func (s *Server) userCmd(cmd Message) Reply {
 
 // pass handles PASS string (RFC 1939 section 7). The password is the rest of
 // the line: "a POP3 server may treat spaces in the argument as part of the
-// password".
+// password". A wrong password gets the AUTH response code (RFC 3206).
 func (s *Server) pass(cmd Message) Reply {
 	if s.user == "" {
-		return Reply{Line: Err("USER first"), Note: "PASS refused: no USER before it"}
+		return s.refuse(Err("USER first"), "PASS refused: no USER before it")
 	}
 	if len(cmd.Args) == 0 {
 		return s.syntax(cmd, "PASS takes a password")
@@ -187,19 +392,36 @@ func (s *Server) pass(cmd Message) Reply {
 	s.user = ""
 	u, _ := s.findUser(name)
 	if strings.Join(cmd.Args, " ") != u.Pass {
-		return Reply{Line: Err("invalid password"),
+		return Reply{Line: ErrCode(CodeAuth, "invalid password"),
 			Note: fmt.Sprintf("PASS for %s: wrong password (stays in AUTHORIZATION)", name)}
 	}
+	return s.login(name, "PASS", "")
+}
+
+// login enters the TRANSACTION state for name once its credentials are
+// right: the server "acquires an exclusive-access lock on the maildrop"
+// (RFC 1939 section 4), or answers "-ERR [IN-USE]" if another session holds
+// it (RFC 2449 section 8.1.2).
+func (s *Server) login(name, how, detail string) Reply {
 	if err := s.md.Lock(); err != nil {
-		return Reply{Line: Err("unable to lock maildrop"),
-			Note: fmt.Sprintf("PASS for %s: right password, but another session holds the maildrop lock", name)}
+		return Reply{Line: ErrCode(CodeInUse, "unable to lock maildrop"),
+			Note: fmt.Sprintf("%s for %s: right credentials, but another session holds the maildrop lock (stays in AUTHORIZATION)", how, name)}
 	}
 	s.authed = name
 	s.state = Transaction
 	n, octets := s.md.Stat()
 	return Reply{Line: OK("maildrop locked and ready"),
-		Note: fmt.Sprintf("PASS for %s accepted: maildrop locked (%s, %s octets); AUTHORIZATION -> TRANSACTION",
-			name, plural(n, "message"), layers.Thousands(octets))}
+		Note: fmt.Sprintf("%s for %s accepted%s: maildrop locked (%s, %s octets); AUTHORIZATION -> TRANSACTION",
+			how, name, detail, plural(n, "message"), layers.Thousands(octets))}
+}
+
+// parseNumber parses a decimal argument of at least min, without sign.
+func parseNumber(a string, min int) (int, bool) {
+	n, err := strconv.Atoi(a)
+	if err != nil || n < min || a[0] == '+' || a[0] == '-' {
+		return 0, false
+	}
+	return n, true
 }
 
 // number parses the one message-number argument of cmd.
@@ -209,26 +431,28 @@ func (s *Server) number(cmd Message) (int, *Reply) {
 		return 0, &r
 	}
 	a := cmd.Args[0]
-	n, err := strconv.Atoi(a)
-	if err != nil || n < 1 || a[0] == '+' {
+	n, ok := parseNumber(a, 1)
+	if !ok {
 		r := s.syntax(cmd, "invalid message number "+a)
 		return 0, &r
 	}
 	return n, nil
 }
 
-// msgErr turns a maildrop error into the reply of RFC 1939's examples.
+// msgErr turns a maildrop error into the reply of RFC 1939's examples. The
+// messages keep their numbers while marked deleted (section 5, DELE), so a
+// deleted message gets its own error, not the next message.
 func (s *Server) msgErr(cmd Message, n int, err error) Reply {
 	if errors.Is(err, ErrDeleted) {
-		return Reply{Line: Err(fmt.Sprintf("message %d already deleted", n)),
-			Note: fmt.Sprintf("%s refused: message %d is marked deleted", cmd.String(), n)}
+		return s.refuse(Err(fmt.Sprintf("message %d already deleted", n)),
+			fmt.Sprintf("%s refused: message %d is marked deleted", cmd.String(), n))
 	}
 	text := "no such message"
-	if cmd.Keyword == "LIST" {
+	if cmd.Keyword == "LIST" || cmd.Keyword == "UIDL" {
 		text = fmt.Sprintf("no such message, only %s in maildrop", plural(s.md.Len(), "message"))
 	}
-	return Reply{Line: Err(text),
-		Note: fmt.Sprintf("%s refused: the maildrop has %s", cmd.String(), plural(s.md.Len(), "message"))}
+	return s.refuse(Err(text),
+		fmt.Sprintf("%s refused: the maildrop has %s", cmd.String(), plural(s.md.Len(), "message")))
 }
 
 // stat handles STAT (RFC 1939 section 5): "+OK nn mm".
@@ -306,8 +530,12 @@ func (s *Server) rset(cmd Message) Reply {
 
 // quit handles QUIT (RFC 1939 sections 4 and 6). In the TRANSACTION state
 // the server enters UPDATE and removes the messages marked deleted.
-func (s *Server) quit() Reply {
+func (s *Server) quit(cmd Message) Reply {
+	if len(cmd.Args) != 0 {
+		return s.syntax(cmd, "QUIT takes no argument")
+	}
 	s.closed = true
+	s.endNote = "connection closed after QUIT"
 	if s.state == Authorization {
 		s.user = ""
 		return Reply{Line: OK(s.Host + " POP3 server signing off"), Close: true,
@@ -332,10 +560,11 @@ func (s *Server) quit() Reply {
 // note for the trace.
 func (s *Server) Lost() string {
 	if s.closed {
-		return "connection closed after QUIT"
+		return s.endNote
 	}
 	s.closed = true
 	s.user = ""
+	s.endNote = "connection lost earlier: nothing more to undo"
 	if s.state != Transaction {
 		return fmt.Sprintf("connection lost in the %v state: nothing to undo", s.state)
 	}

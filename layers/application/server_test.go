@@ -66,9 +66,9 @@ func TestServerAuthorization(t *testing.T) {
 		"RETR 1", "-ERR RETR is not valid in the AUTHORIZATION state",
 		"PASS secret", "-ERR USER first",
 		"USER", "-ERR USER takes one mailbox name",
-		"USER bob", "-ERR never heard of mailbox bob",
+		"USER bob", "-ERR [AUTH] never heard of mailbox bob",
 		"USER wang", "+OK wang is a valid mailbox",
-		"PASS wrong", "-ERR invalid password",
+		"PASS wrong", "-ERR [AUTH] invalid password",
 		"PASS secret", "-ERR USER first", // a failed PASS needs a new USER
 		"XYZZ", "-ERR unknown command",
 		"user wang", "+OK wang is a valid mailbox",
@@ -110,7 +110,7 @@ func TestServerTransaction(t *testing.T) {
 		"STAT", "LIST", "LIST 2", "LIST 3", "LIST x", "LIST 0", "LIST +1", "LIST 1 2",
 		"RETR", "RETR 3", "RETR -1", "STAT 1",
 		"DELE 1", "DELE 1", "RETR 1", "LIST 1", "STAT", "LIST",
-		"RSET", "STAT", "NOOP", "NOOP 1", "RSET 1", "USER wang", "PASS secret", "TOP 1 5")
+		"RSET", "STAT", "NOOP", "NOOP 1", "RSET 1", "USER wang", "PASS secret", "APOP wang x", "XYZZ 1")
 	want := []string{
 		"C: STAT", "S: +OK 2 2838",
 		"C: LIST", "S: +OK 2 messages (2838 octets)", "S: 1 2048", "S: 2 790",
@@ -137,7 +137,8 @@ func TestServerTransaction(t *testing.T) {
 		"C: RSET 1", "S: -ERR RSET takes no argument",
 		"C: USER wang", "S: -ERR USER is not valid in the TRANSACTION state",
 		"C: PASS secret", "S: -ERR PASS is not valid in the TRANSACTION state",
-		"C: TOP 1 5", "S: -ERR unknown command",
+		"C: APOP wang x", "S: -ERR APOP is not valid in the TRANSACTION state",
+		"C: XYZZ 1", "S: -ERR unknown command",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("dialog differs (-want +got):\n%s", diff)
@@ -229,7 +230,7 @@ func TestServerMaildropLock(t *testing.T) {
 	exchange(t, s, "USER wang", "PASS secret")
 	other := NewServer(md, testUsers, "ready")
 	got := exchange(t, other, "USER wang", "PASS secret")
-	if got[3] != "S: -ERR unable to lock maildrop" || other.State() != Authorization {
+	if got[3] != "S: -ERR [IN-USE] unable to lock maildrop" || other.State() != Authorization {
 		t.Errorf("second session: %q, state %v", got, other.State())
 	}
 }

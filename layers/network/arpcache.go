@@ -214,6 +214,10 @@ func (s *Stack) handleARP(ifi int, payload []byte, m layers.Meta) {
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.arpPDU(&a, payload[:ARPLen], m),
 			fmt.Sprintf("ARP packet with unknown opcode %d discarded", a.Op))
 		return
+	case in.unaddressed():
+		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
+			fmt.Sprintf("%s ignored: %s has no IPv4 address yet", a.Summary(), in.Name))
+		return
 	case a.SenderMAC == in.MAC:
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
 			"ARP packet sent by this interface came back: ignored")

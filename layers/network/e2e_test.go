@@ -199,3 +199,57 @@ func TestFragmentedPingAcrossRouter(t *testing.T) {
 		t.Errorf("ping got (-want +got):\n%s", diff)
 	}
 }
+
+func TestDisklessHostBoots(t *testing.T) {
+	env := layerstest.New("", 1)
+	w := &wire{env: env, ends: map[endpoint]endpoint{}, macs: map[endpoint]datalink.MAC{}, stacks: map[string]*Stack{}}
+	w.ends[endpoint{"diskless", 0}], w.ends[endpoint{"server", 0}] = endpoint{"server", 0}, endpoint{"diskless", 0}
+	w.macs[endpoint{"diskless", 0}], w.macs[endpoint{"server", 0}] = macHost, macRouter
+	ping := &replies{}
+	for _, n := range []struct {
+		name string
+		cfg  Config
+		up   Upper
+	}{
+		{"diskless", disklessConfig(), ping},
+		{"server", Config{Interfaces: []Interface{{MAC: macRouter, Addr: pfx("10.0.1.1/24")}}, RARPServer: RARPServer{macHost: addr("10.0.1.10")}}, &replies{}},
+	} {
+		s, err := NewStack(nodeEnv{env, n.name}, n.cfg, wireLink{w, n.name}, n.up)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.stacks[n.name] = s
+	}
+	if err := w.stacks["diskless"].RequestAddress(); err != nil {
+		t.Fatal(err)
+	}
+	env.Run(100)
+	if err := w.stacks["diskless"].Ping(addr("10.0.1.1"), 1, 1, []byte("booted")); err != nil {
+		t.Fatal(err)
+	}
+	env.Run(100)
+	var got []string
+	for _, ev := range env.Events {
+		got = append(got, fmt.Sprintf("%s %s %s: %s", ev.Time, ev.Node, ev.Dir, ev.Text))
+	}
+	want := []string{
+		"0s diskless note: eth0 has no IPv4 address: broadcasting a RARP request for the address of 02:00:00:00:01:0a",
+		"1ms server note: RARP request from 02:00:00:00:01:0a: the table says 02:00:00:00:01:0a is 10.0.1.10, replying",
+		"2ms diskless state: RARP server 10.0.1.1 (02:00:00:00:01:01) says this interface is 10.0.1.10: eth0 is now 10.0.1.10/24",
+		"1s diskless note: sending ICMP echo request id=1 seq=1 to 10.0.1.1",
+		"1s diskless note: 10.0.1.1 is on the local network eth0 (10.0.1.0/24)",
+		"1s diskless note: ARP cache has no entry for 10.0.1.1: datagram waits",
+		"1.001s server note: ARP cache: learned 10.0.1.10 is at 02:00:00:00:01:0a (from its request)",
+		"1.001s server note: ARP request for this interface's address 10.0.1.1 from 10.0.1.10: replying",
+		"1.002s diskless note: ARP cache: 10.0.1.1 is at 02:00:00:00:01:01; 1 waiting datagram sent",
+		"1.003s server note: ICMP echo request id=1 seq=1 from 10.0.1.10: answering with an echo reply",
+		"1.003s server note: sending ICMP echo reply id=1 seq=1 to 10.0.1.10",
+		"1.003s server note: 10.0.1.10 is on the local network eth0 (10.0.1.0/24)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("trace (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"ICMP echo reply id=1 seq=1 from 10.0.1.1"}, ping.got); diff != "" {
+		t.Errorf("ping got (-want +got):\n%s", diff)
+	}
+}

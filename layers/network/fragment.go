@@ -114,7 +114,7 @@ func (s *Stack) fragmentText(d *Datagram, in *netIface, firstData, laterData int
 		}
 	}
 	text := fmt.Sprintf("datagram id=0x%04x of %s B fragmented into %s for MTU %d on %s: %s B of data",
-		d.ID, commas(d.Len()), plural(len(sizes), "fragment"), in.MTU, in.Name, sb.String())
+		d.ID, layers.Thousands(int64(d.Len())), plural(len(sizes), "fragment"), in.MTU, in.Name, sb.String())
 	if len(d.Options) > 0 && laterData != firstData {
 		text += fmt.Sprintf("; options: %d B in the first fragment, %d B copied into the others", len(d.Options), len(s.fopt))
 	}
@@ -169,7 +169,7 @@ func (s *Stack) tooBig(ifi int, b []byte, m layers.Meta, local bool) {
 		pdu = s.ownPDU(&d, b, m)
 	}
 	s.record(ifi, layers.Drop, layers.ReasonNeedFrag, "", pdu,
-		fmt.Sprintf("datagram of %s B for %s does not fit the MTU %d of %s and has Don't Fragment set: dropped", commas(len(b)), d.Dst, in.MTU, in.Name))
+		fmt.Sprintf("datagram of %s B for %s does not fit the MTU %d of %s and has Don't Fragment set: dropped", layers.Thousands(int64(len(b))), d.Dst, in.MTU, in.Name))
 	if !local {
 		s.sendICMPError(ifi, d, b, ICMPDestUnreachable, ICMPFragNeeded, uint32(in.MTU), m, "fragmentation needed")
 		return
@@ -191,24 +191,4 @@ func (s *Stack) reportLocal(ifi int, d Datagram, b []byte, typ, code uint8, rest
 	s.record(ifi, layers.Note, "", cause, s.icmpPDU(&msg, eb, mm),
 		fmt.Sprintf("%s reported to the local %s sender", msg.Summary(), d.Protocol))
 	s.up.DeliverICMP(d.Src, msg, mm)
-}
-
-// commas prints n with thousands separators: "65,535".
-func commas(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 || len(s) <= 3 {
-		return s
-	}
-	var sb strings.Builder
-	lead := len(s) % 3
-	if lead > 0 {
-		sb.WriteString(s[:lead])
-	}
-	for i := lead; i < len(s); i += 3 {
-		if sb.Len() > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(s[i : i+3])
-	}
-	return sb.String()
 }

@@ -281,14 +281,6 @@ func TestCopiedOptions(t *testing.T) {
 	}
 }
 
-func TestCommas(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 2960: "2,960", 65535: "65,535", 1234567: "1,234,567", -5: "-5"} {
-		if got := commas(n); got != want {
-			t.Errorf("commas(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestFragmentTextRuns(t *testing.T) {
 	r := smallLinkRouter(t, 68)
 	in := Datagram{ID: 1, TTL: 64, Protocol: ProtoUDP, Src: addr("10.0.1.10"), Dst: addr("10.0.2.110"), Payload: make([]byte, 500)}.Append(nil)

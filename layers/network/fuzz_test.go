@@ -41,7 +41,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzParseARP(f *testing.F) {
-	for _, b := range [][]byte{fixARPRequest, fixARPReply, append(append([]byte(nil), fixARPReply...), make([]byte, 18)...)} {
+	for _, b := range [][]byte{fixARPRequest, fixARPReply, fixRARPRequest, fixRARPReply, append(append([]byte(nil), fixARPReply...), make([]byte, 18)...)} {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

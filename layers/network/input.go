@@ -27,7 +27,7 @@ func (s *Stack) HandleFrame(iface int, src datalink.MAC, t datalink.EtherType, p
 	case datalink.EtherTypeARP:
 		s.handleARP(iface, payload, m)
 	case datalink.EtherTypeRARP:
-		s.record(iface, layers.Drop, layers.ReasonNotForMe, "", nil, fmt.Sprintf("RARP frame from %s ignored: this node is not a RARP server", src))
+		s.handleRARP(iface, src, payload, m)
 	default:
 		s.record(iface, layers.Drop, layers.ReasonNotForMe, "", nil, fmt.Sprintf("frame from %s with EtherType %s: not a protocol this network layer speaks", src, t))
 	}

@@ -122,3 +122,52 @@ func BenchmarkAppend(b *testing.B) {
 		buf = d.Append(buf[:0])
 	}
 }
+
+func TestFragmentAllocations(t *testing.T) {
+	cfg := routerConfig()
+	cfg.Interfaces[1].MTU = 576
+	router := warmStack(t, cfg, quietEnv{layerstest.New("r", 1)}, nil)
+	fwd := datagram("10.0.1.10", "10.0.2.110", 64, ProtoTCP, make([]byte, 1480))
+	if n := testing.AllocsPerRun(200, func() {
+		router.HandleFrame(0, macHost, datalink.EtherTypeIPv4, fwd, layers.Meta{ID: 1})
+	}); n > 0 {
+		t.Errorf("HandleFrame (forward in 3 fragments): %.1f allocations, want 0", n)
+	}
+}
+
+// fragSink collects the fragments a stack sends, reusing its buffers.
+type fragSink struct {
+	bufs [][]byte
+	n    int
+}
+
+func (l *fragSink) SendFrame(_ int, _ datalink.MAC, _ datalink.EtherType, payload []byte, _ layers.Meta) {
+	if l.n == len(l.bufs) {
+		l.bufs = append(l.bufs, nil)
+	}
+	l.bufs[l.n] = append(l.bufs[l.n][:0], payload...)
+	l.n++
+}
+
+// BenchmarkFragmentReassemble cuts a 1500-octet datagram into three for a
+// 576-octet link and reassembles it at the other end.
+func BenchmarkFragmentReassemble(b *testing.B) {
+	cfg := hostConfig()
+	cfg.Interfaces[0].MTU = 576
+	sink := &fragSink{}
+	env := quietEnv{layerstest.New("h", 1)}
+	sender, err := NewStack(env, cfg, sink, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	recv := warmStack(b, Config{Interfaces: []Interface{{MAC: macServer, Addr: pfx("10.0.1.20/24")}}}, env, nopUpper{})
+	d := datagram("10.0.1.10", "10.0.1.20", 64, ProtoTCP, make([]byte, 1480))
+	b.ReportAllocs()
+	for b.Loop() {
+		sink.n = 0
+		sender.transmit(0, macServer, d, layers.Meta{ID: 1})
+		for _, f := range sink.bufs[:sink.n] {
+			recv.HandleFrame(0, macHost, datalink.EtherTypeIPv4, f, layers.Meta{ID: 1})
+		}
+	}
+}

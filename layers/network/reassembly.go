@@ -64,7 +64,7 @@ func (s *Stack) reassemble(ifi int, d Datagram, b []byte, m layers.Meta) {
 	switch {
 	case z > maxFragEnd:
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.ipPDU(&d, b, m),
-			fmt.Sprintf("fragment of ID 0x%04x from %s reaches octet %s: a datagram holds at most %s octets of data (RFC 791): discarded", d.ID, d.Src, commas(z), commas(maxFragEnd)))
+			fmt.Sprintf("fragment of ID 0x%04x from %s reaches octet %s: a datagram holds at most %s octets of data (RFC 791): discarded", d.ID, d.Src, layers.Thousands(int64(z)), layers.Thousands(int64(maxFragEnd))))
 		return
 	case d.MoreFragments && len(d.Payload)%8 != 0:
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.ipPDU(&d, b, m),
@@ -208,7 +208,7 @@ func (e *reasmEntry) setEnd(end int) {
 func (e *reasmEntry) fill(a, z int, payload []byte) int {
 	if z > len(e.data) {
 		if z > cap(e.data) {
-			nd := make([]byte, z, max(z, 2*cap(e.data)))
+			nd := make([]byte, z, max(z, min(2*cap(e.data), maxFragEnd)))
 			copy(nd, e.data)
 			e.data = nd
 		} else {
@@ -262,7 +262,7 @@ func (s *Stack) fragmentNote(e *reasmEntry, d *Datagram, a, z, fresh int, done b
 		fmt.Fprintf(&sb, ", reassembly timer %s started", s.cfg.ReassemblyTimeout)
 	}
 	if done {
-		fmt.Fprintf(&sb, "; no hole left: %s B of data from %s complete after %s", commas(e.end), plural(e.frags, "fragment"), s.env.Now()-e.start)
+		fmt.Fprintf(&sb, "; no hole left: %s B of data from %s complete after %s", layers.Thousands(int64(e.end)), plural(e.frags, "fragment"), s.env.Now()-e.start)
 		return sb.String()
 	}
 	sb.WriteString("; ")
@@ -315,13 +315,13 @@ func (s *Stack) reassembled(k reasmKey, e *reasmEntry) {
 	if n := whole.Len(); n > IPv4MaxLen {
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil,
 			fmt.Sprintf("datagram ID 0x%04x from %s would be %s B with its %d B header, over the IPv4 maximum of %s: discarded",
-				k.id, k.src, commas(n), whole.HeaderLen(), commas(IPv4MaxLen)))
+				k.id, k.src, layers.Thousands(int64(n)), whole.HeaderLen(), layers.Thousands(int64(IPv4MaxLen))))
 		s.release(k, e)
 		return
 	}
 	s.whol = whole.appendWith(s.whol[:0], &s.em)
 	m := layers.Meta{ID: s.env.NewID(), Cause: "reassembly"}
-	if len(e.parents) > 0 {
+	if len(e.parents) > 0 && s.env.Tracing() {
 		m.Parents = append([]uint64(nil), e.parents...)
 	}
 	s.release(k, e)

@@ -41,8 +41,12 @@ var ErrNoRoute = errors.New("network: no route to host")
 type Interface struct {
 	Name string       // "eth0"; empty: "eth" and the index
 	MAC  datalink.MAC // the interface's own MAC address
-	Addr netip.Prefix // the interface address and its network's length: 10.0.1.10/24
-	MTU  int          // the largest datagram the link carries; 0: DefaultMTU
+	// Addr is the interface address and its network's length:
+	// 10.0.1.10/24. The unspecified address with a length (0.0.0.0/24) is
+	// an interface with no address yet, as on a diskless host: it takes
+	// no route until RequestAddress learns its address by RARP.
+	Addr netip.Prefix
+	MTU  int // the largest datagram the link carries; 0: DefaultMTU
 }
 
 // Config configures the IP layer of one node.
@@ -72,6 +76,9 @@ type Config struct {
 	// ReassemblyLimit is the most datagrams held in reassembly at once (each
 	// at most 65,535 octets); 0: DefaultReassemblyLimit.
 	ReassemblyLimit int
+	// RARPServer, when not nil, makes the node a RARP server (RFC 903)
+	// that answers from this table on every interface with an address.
+	RARPServer RARPServer
 }
 
 // Link is the data link layer below the IP layer, as the simulator
@@ -102,12 +109,22 @@ type netIface struct {
 	addr  netip.Addr   // the interface address
 	net   netip.Prefix // its network
 	bcast netip.Addr   // the network's directed broadcast; invalid for /31 and /32
+
+	// A RARP request for the interface's own address is out (RFC 903).
+	rarpOut   bool
+	rarpTries int
+	rarpTimer layers.Timer
 }
+
+// unaddressed reports whether the interface has no address yet.
+func (in *netIface) unaddressed() bool { return in.addr.IsUnspecified() }
 
 // Stack is the IP layer of one node, host or router: it sends datagrams for
 // the transport layer, resolves next hops with ARP (RFC 826), answers ARP
 // and echo requests, delivers what is addressed to the node, forwards the
-// rest when it is a router (RFC 1812), and sends ICMP errors (RFC 792).
+// rest when it is a router (RFC 1812), fragments what does not fit an
+// interface's MTU and reassembles the fragments addressed to it (RFC 791),
+// and sends ICMP errors (RFC 792).
 // Upper's methods may call back into the Stack (to answer with Send, for
 // instance). A Stack belongs to one simulation run and is not safe for
 // concurrent use.
@@ -136,6 +153,8 @@ type Stack struct {
 	// finished entries kept for reuse.
 	reasm     map[reasmKey]*reasmEntry
 	reasmFree []*reasmEntry
+
+	rarpTable RARPServer // a private copy of Config.RARPServer
 }
 
 var limitedBroadcast = netip.AddrFrom4([4]byte{255, 255, 255, 255})
@@ -172,6 +191,11 @@ func NewStack(env layers.Env, cfg Config, link Link, up Upper) (*Stack, error) {
 			in.MTU = DefaultMTU
 		}
 		a := in.Addr.Addr()
+		if a.IsUnspecified() {
+			// No address yet: no network, no broadcast, no connected route.
+			s.ifaces = append(s.ifaces, netIface{Interface: in, addr: a})
+			continue
+		}
 		for _, o := range s.ifaces {
 			if o.addr == a {
 				return nil, fmt.Errorf("network: %s and %s both have address %s", o.Name, in.Name, a)
@@ -182,6 +206,9 @@ func NewStack(env layers.Env, cfg Config, link Link, up Upper) (*Stack, error) {
 	// Connected routes come first, so that they win ties (RFC 1812 5.2.4.3
 	// leaves tie-breaking to the implementation).
 	for i, in := range s.ifaces {
+		if in.unaddressed() {
+			continue
+		}
 		if err := s.routes.Add(Route{Prefix: in.net, Iface: i}); err != nil {
 			return nil, err
 		}
@@ -226,6 +253,13 @@ func NewStack(env layers.Env, cfg Config, link Link, up Upper) (*Stack, error) {
 		s.cfg.ReassemblyLimit = DefaultReassemblyLimit
 	}
 	s.reasm = make(map[reasmKey]*reasmEntry)
+	if cfg.RARPServer != nil {
+		t, err := checkRARPServer(cfg.RARPServer)
+		if err != nil {
+			return nil, err
+		}
+		s.rarpTable = t
+	}
 	s.arp = ARPCache{env: env, entries: make(map[arpKey]*arpEntry)}
 	for _, in := range s.ifaces {
 		s.arp.names = append(s.arp.names, in.Name)
@@ -241,12 +275,18 @@ func checkInterface(in Interface) error {
 	switch {
 	case !in.Addr.IsValid() || !a.Is4():
 		return fmt.Errorf("network: interface %s: address %s is not an IPv4 address with a prefix length (10.0.1.10/24)", in.Name, in.Addr)
-	case a.IsUnspecified() || a.IsMulticast() || a.IsLoopback() || a == limitedBroadcast:
+	case a.IsUnspecified() && in.Addr.Bits() == 0:
+		return fmt.Errorf("network: interface %s: an interface without an address still needs its network's prefix length (0.0.0.0/24)", in.Name)
+	case a.IsUnspecified():
+		// No address yet (RARP): only the MAC address and MTU to check.
+	case a.IsMulticast() || a.IsLoopback() || a == limitedBroadcast:
 		return fmt.Errorf("network: interface %s: %s is not a host address", in.Name, a)
 	case in.Addr.Bits() <= 30 && a == in.Addr.Masked().Addr():
 		return fmt.Errorf("network: interface %s: %s is the network address of %s, not a host address", in.Name, a, in.Addr.Masked())
 	case in.Addr.Bits() <= 30 && a == directedBroadcast(in.Addr):
 		return fmt.Errorf("network: interface %s: %s is the broadcast address of %s, not a host address", in.Name, a, in.Addr.Masked())
+	}
+	switch {
 	case in.MAC.IsZero() || in.MAC.IsMulticast():
 		return fmt.Errorf("network: interface %s: MAC address %s is not a unicast address", in.Name, in.MAC)
 	case in.MTU != 0 && (in.MTU < MinMTU || in.MTU > IPv4MaxLen):
@@ -323,6 +363,9 @@ func (s *Stack) AddRoute(r Route) error {
 func (s *Stack) ARPCache() *ARPCache { return &s.arp }
 
 func (s *Stack) isOwnAddr(a netip.Addr) bool {
+	if a.IsUnspecified() {
+		return false
+	}
 	for i := range s.ifaces {
 		if s.ifaces[i].addr == a {
 			return true

@@ -1,0 +1,101 @@
+package application
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/osisim/osisim/layers"
+)
+
+// This file holds the commands RFC 1939 calls optional (section 7: TOP,
+// UIDL, APOP) and RFC 2449's CAPA.
+
+// apopCmd handles APOP name digest (RFC 1939 section 7): the client proves
+// it knows the secret without sending it, with the MD5 of the greeting's
+// timestamp followed by the secret. It is offered only when the greeting
+// carried a timestamp.
+func (s *Server) apopCmd(cmd Message) Reply {
+	if !s.apop {
+		return s.refuse(Err("APOP not available: the greeting carries no timestamp"),
+			"APOP refused: this server's greeting has no timestamp, so it does not offer APOP")
+	}
+	if len(cmd.Args) != 2 || !validDigest(cmd.Args[1]) {
+		return s.syntax(cmd, "APOP takes a mailbox name and a digest of 32 hexadecimal digits")
+	}
+	name, digest := cmd.Args[0], strings.ToLower(cmd.Args[1])
+	s.user = ""
+	u, ok := s.findUser(name)
+	if !ok {
+		return Reply{Line: ErrCode(CodeAuth, "permission denied"),
+			Note: fmt.Sprintf("APOP %s: no such mailbox (stays in AUTHORIZATION)", name)}
+	}
+	ts := s.Timestamp()
+	if want := APOPDigest(ts, u.Pass); digest != want {
+		return Reply{Line: ErrCode(CodeAuth, "permission denied"),
+			Note: fmt.Sprintf("APOP %s: the digest %s is not MD5(%s + the secret) = %s: wrong secret (stays in AUTHORIZATION)",
+				name, digest, ts, want)}
+	}
+	return s.login(name, "APOP", " (the digest is MD5("+ts+" + the secret): the secret never crossed the network)")
+}
+
+// capa handles CAPA (RFC 2449 section 5), valid in the AUTHORIZATION and
+// TRANSACTION states: a multi-line list of what the server supports.
+func (s *Server) capa(cmd Message) Reply {
+	if len(cmd.Args) != 0 {
+		return s.syntax(cmd, "CAPA takes no argument")
+	}
+	c := s.Capabilities()
+	return Reply{Line: OK("capability list follows"), Body: c,
+		Note: fmt.Sprintf("CAPA: %d capabilities follow as a multi-line response: %s", len(c), strings.Join(c, ", "))}
+}
+
+// uidl handles UIDL [msg] (RFC 1939 section 7): the unique-id of each
+// message, or of one, stable across sessions. Messages marked deleted are
+// not listed.
+func (s *Server) uidl(cmd Message) Reply {
+	if len(cmd.Args) == 0 {
+		var l UIDListing
+		for n := 1; n <= s.md.Len(); n++ {
+			if uid, err := s.md.UID(n); err == nil {
+				l = append(l, UIDLine{N: n, UID: uid})
+			}
+		}
+		return Reply{Line: OK("unique-id listing follows"), Body: l,
+			Note: fmt.Sprintf("UIDL: the unique-ids of %s follow as a multi-line response (the same in every session)", plural(len(l), "message"))}
+	}
+	n, bad := s.number(cmd)
+	if bad != nil {
+		return *bad
+	}
+	uid, err := s.md.UID(n)
+	if err != nil {
+		return s.msgErr(cmd, n, err)
+	}
+	return Reply{Line: OK(fmt.Sprintf("%d %s", n, uid)),
+		Note: fmt.Sprintf("UIDL %d: message %d has the unique-id %s", n, n, uid)}
+}
+
+// top handles TOP msg n (RFC 1939 section 7): the message's header, the
+// empty line, and the first n lines of its body (all of them if it has
+// fewer), as a multi-line response.
+func (s *Server) top(cmd Message) Reply {
+	if len(cmd.Args) != 2 {
+		return s.syntax(cmd, "TOP takes a message number and a number of lines")
+	}
+	n, ok := parseNumber(cmd.Args[0], 1)
+	if !ok {
+		return s.syntax(cmd, "invalid message number "+cmd.Args[0])
+	}
+	lines, ok := parseNumber(cmd.Args[1], 0)
+	if !ok {
+		return s.syntax(cmd, "invalid number of lines "+cmd.Args[1])
+	}
+	e, err := s.md.Message(n)
+	if err != nil {
+		return s.msgErr(cmd, n, err)
+	}
+	t := NewTop(e, lines)
+	return Reply{Line: OK(fmt.Sprintf("top of message %d follows: header and %s (%d octets)", n, t.what(), t.Size())), Body: t,
+		Note: fmt.Sprintf("TOP %d %d: the header (%s octets) and %s of message %d, %s of its %s octets, follow as a multi-line response",
+			n, lines, layers.Thousands(int64(e.HeaderLen())), t.what(), n, layers.Thousands(t.Size()), layers.Thousands(e.Size()))}
+}
