@@ -20,6 +20,9 @@ type File struct {
 	Links       []Link   `yaml:"links"`
 	Apps        []App    `yaml:"apps"`
 	Expect      []Expect `yaml:"expect"`
+	// Rules are targeted fault rules in the syntax of docs/faults.md, such
+	// as "drop tcp-data#2 on r1->server".
+	Rules []string `yaml:"rules"`
 }
 
 // Node is a host, switch, hub or router.
@@ -33,6 +36,10 @@ type Node struct {
 	Routes     []Route     `yaml:"routes"`
 	Services   Services    `yaml:"services"`
 	TCP        TCPConfig   `yaml:"tcp"`
+	// SourceQuench makes a router send ICMP source quench when its output
+	// queue drops a datagram (deprecated by RFC 6633; for the congestion
+	// lesson).
+	SourceQuench bool `yaml:"source_quench"`
 }
 
 // Interface is a NIC of a host or router.
@@ -41,6 +48,9 @@ type Interface struct {
 	MAC  string `yaml:"mac"`
 	IP   string `yaml:"ip"` // address/prefix, e.g. 10.0.1.10/24
 	MTU  int    `yaml:"mtu"`
+	// Queue bounds the interface's output queue to this many packets
+	// waiting for the transmitter (drop-tail); 0 or absent: unbounded.
+	Queue int `yaml:"queue"`
 }
 
 // Route is a static route.
@@ -90,6 +100,37 @@ type Link struct {
 	Rate  string `yaml:"rate"`  // 10Mb/s, 100Mb/s, 1Gb/s
 	Delay string `yaml:"delay"` // propagation delay, e.g. 5us or 2ms
 	Code  string `yaml:"code"`  // line code: nrz or manchester
+	// Faults impair the link (docs/faults.md).
+	Faults *LinkFaults `yaml:"faults"`
+	// Unreliable marks the link that the command line's --loss, --reorder,
+	// --dup and --ber act on (by default the link with the largest delay).
+	Unreliable bool `yaml:"unreliable"`
+}
+
+// LinkFaults are the faults of a link. The keys at its top apply to both
+// directions; ab: and ba: set keys for the direction from a to b and from b
+// to a only, replacing the same keys of the top.
+type LinkFaults struct {
+	FaultSet `yaml:",inline"`
+	AB       *FaultSet `yaml:"ab"`
+	BA       *FaultSet `yaml:"ba"`
+}
+
+// FaultSet is a set of fault keys; a key left out is not set.
+type FaultSet struct {
+	Loss         *float64 `yaml:"loss"`          // probability that a frame is lost, 0 to 1
+	Reorder      *float64 `yaml:"reorder"`       // probability that a frame is held back, 0 to 1
+	ReorderDelay string   `yaml:"reorder_delay"` // how long a held-back frame is held (default 1ms)
+	Dup          *float64 `yaml:"dup"`           // probability that a frame arrives twice, 0 to 1
+	BER          *float64 `yaml:"ber"`           // bit error rate, 0 to below 1 (e.g. 1e-6)
+	Outages      []Outage `yaml:"outages"`       // intervals when the direction is down
+}
+
+// Outage is an interval of simulated time when a link direction carries
+// nothing.
+type Outage struct {
+	From string `yaml:"from"` // e.g. 1s
+	To   string `yaml:"to"`   // e.g. 2.5s
 }
 
 // App is a client program a scenario starts on a host.

@@ -40,6 +40,7 @@ type Result struct {
 	Stats    sim.Stats
 	Clients  []*sim.POP3Client
 	Servers  map[string]*sim.POP3Server
+	Reports  []sim.ClientReport // how each client's run went, in Clients order
 }
 
 // OK reports whether every expectation was met.
@@ -79,7 +80,7 @@ func (r *Result) Summary() string {
 		parts = append(parts, fmt.Sprintf("%s: %s (%s)", c.What, mark, c.Detail))
 	}
 	parts = append(parts, "simulated "+sim.Seconds(st.Duration)+" s")
-	return "Summary: " + strings.Join(parts, "; ")
+	return "Summary: " + strings.Join(parts, "; ") + r.details() // faults.go
 }
 
 // built is a scenario turned into a simulated network.
@@ -90,6 +91,7 @@ type built struct {
 	servers map[string]*sim.POP3Server
 	clients map[string]*sim.POP3Client
 	order   []*sim.POP3Client
+	watches []*sim.ClientWatch
 }
 
 // Run builds the network of f, runs it with opt's seed and checks f's
@@ -105,6 +107,9 @@ func Run(f *File, opt Options) (*Result, error) {
 	}
 	b.sim.Run(limit)
 	res := &Result{Scenario: f, Seed: opt.Seed, Stats: b.sim.Stats(), Clients: b.order, Servers: b.servers}
+	for _, w := range b.watches {
+		res.Reports = append(res.Reports, w.Report())
+	}
 	res.Checks = b.check(f)
 	return res, nil
 }
@@ -138,7 +143,23 @@ func build(f *File, opt Options) (*built, error) {
 		if l.Code != "" {
 			code, _ = physical.ParseLineCode(l.Code)
 		}
-		if _, err := s.Connect(a, c, sim.LinkConfig{BitRate: rate, Delay: delay, Code: code}); err != nil {
+		link, err := s.Connect(a, c, sim.LinkConfig{BitRate: rate, Delay: delay, Code: code})
+		if err != nil {
+			return nil, err
+		}
+		if err := applyFaults(link, a, c, l.Faults); err != nil {
+			return nil, fmt.Errorf("link %d: %w", i+1, err)
+		}
+	}
+	if err := b.applyQueues(f); err != nil {
+		return nil, err
+	}
+	for _, text := range f.Rules {
+		r, err := sim.ParseRule(text)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.AddRule(r); err != nil {
 			return nil, err
 		}
 	}
@@ -158,11 +179,12 @@ func build(f *File, opt Options) (*built, error) {
 		if port == 0 {
 			port = 110
 		}
-		cl := h.StartPOP3Client(start, sim.POP3ClientConfig{
+		cl, w := h.StartPOP3ClientWatched(start, sim.POP3ClientConfig{
 			Server: netip.AddrPortFrom(addr, uint16(port)), User: c.User, Pass: c.Pass, Commands: c.Commands,
 		})
 		b.clients[a.Node] = cl
 		b.order = append(b.order, cl)
+		b.watches = append(b.watches, w)
 	}
 	return b, nil
 }

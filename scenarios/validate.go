@@ -162,6 +162,7 @@ func (v *validator) check(f *File) {
 	}
 	v.checkLinks(f, nodes)
 	v.checkApps(f, nodes, addrs)
+	v.checkFaults(f, nodes) // faults.go
 	for i, e := range f.Expect {
 		p := fmt.Sprintf("$.expect[%d]", i)
 		switch {
@@ -349,8 +350,9 @@ func ParseRate(s string) (int64, error) {
 		mult, t = 1e9, t[:len(t)-1]
 	}
 	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f <= 0 || f*float64(mult) > 1e12 {
-		return 0, fmt.Errorf("bad rate %q", s)
+	// !(f > 0) also refuses NaN, which ParseFloat accepts.
+	if err != nil || !(f > 0) || f*float64(mult) > 1e12 || f*float64(mult) < 1 {
+		return 0, fmt.Errorf("bad rate %q: want at least 1 b/s and at most 1 Tb/s", s)
 	}
 	return int64(f * float64(mult)), nil
 }
@@ -371,7 +373,7 @@ func ParseSize(s string) (int64, error) {
 		}
 	}
 	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 || f*float64(mult) > 1<<40 {
+	if err != nil || !(f >= 0) || f*float64(mult) > 1<<40 {
 		return 0, fmt.Errorf("bad size %q: want a number with B, kB, KiB, MB, MiB, GB or GiB", s)
 	}
 	return int64(f * float64(mult)), nil

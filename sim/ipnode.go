@@ -25,6 +25,11 @@ type ipNode struct {
 	ip     *network.Stack
 	router bool
 	buf    []byte // frame under construction; links copy what they send
+
+	queues []int         // output queue bound per interface, 0 unbounded (queue.go)
+	quench bool          // a router sends source quench when its queue drops (queue.go)
+	segs   segmentCounts // TCP segments the host sent (causes.go)
+	acks   []sentAck     // the last ACK sent per connection, while faults are traced (causes.go)
 }
 
 func (n *ipNode) Name() string       { return n.name }
@@ -52,6 +57,9 @@ func (n *ipNode) SendFrame(iface int, dst datalink.MAC, t datalink.EtherType, pa
 		return
 	}
 	port := n.ports[iface]
+	if n.queueFull(iface, t, payload, m) {
+		return
+	}
 	l3 := m
 	if n.sim.tracing {
 		l3.ID = n.sim.NewID()
@@ -137,7 +145,7 @@ func (n *ipNode) receive(p *Port, sig physical.Signal, m layers.Meta) {
 // decodeSignal is the receiving physical layer shared by every device: it
 // turns the line-coded signal back into bits and checks preamble and SFD.
 func decodeSignal(s *Sim, node string, p *Port, sig physical.Signal, m layers.Meta) ([]byte, bool) {
-	bits, err := sig.Decode()
+	bits, err := p.Link.decode(sig) // reuses the link's buffer (link.go)
 	if err == nil {
 		var frame []byte
 		frame, err = bits.Frame()

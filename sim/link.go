@@ -55,6 +55,62 @@ type Link struct {
 	ends   [2]*Port
 	freeAt [2]time.Duration // when each direction's transmitter is idle again
 	frames [2]uint64        // frames sent in each direction
+
+	dirs    [2]*linkDir // faults, fault rules and queue figures of each direction, if any (faults.go)
+	waiting [2]int      // frames waiting for each direction's transmitter
+
+	// What is reused frame after frame, so that a long transfer allocates
+	// next to nothing per frame.
+	bits []byte      // the bit stream being line-coded (the code copies it)
+	pool []*inflight // frames that have arrived, with their symbol buffers
+	rx   []byte      // the bits a receiver decodes; receivers only read them during the call
+}
+
+// inflight is one frame crossing a link direction: its signal and
+// metadata from the moment it is queued for the transmitter until it has
+// arrived (or was lost). Finished ones are kept for reuse, with their
+// symbol buffer and the bound functions the event queue calls.
+type inflight struct {
+	l        *Link
+	from, to *Port
+	fd       *linkDir
+	sig      physical.Signal
+	m        layers.Meta
+	captured []byte
+	class    frameClass
+	dur      time.Duration
+	queued   bool
+	send     func() // f.start, bound once
+	arrive   func() // f.deliver, bound once
+}
+
+func (l *Link) newInflight() *inflight {
+	if n := len(l.pool); n > 0 {
+		f := l.pool[n-1]
+		l.pool = l.pool[:n-1]
+		return f
+	}
+	f := &inflight{l: l}
+	f.send, f.arrive = f.start, f.deliver
+	return f
+}
+
+// done returns f to the pool: nothing refers to its signal any more.
+func (f *inflight) done() {
+	f.m, f.captured, f.fd = layers.Meta{}, nil, nil
+	f.l.pool = append(f.l.pool, f)
+}
+
+// decode turns an arriving signal back into bits in the link's receive
+// buffer. Every receiver (network.Stack.HandleFrame, the switch and the
+// hub, which copy into a new signal) only reads the bits during its
+// receive call, before the next signal can arrive.
+func (l *Link) decode(sig physical.Signal) (physical.Bits, error) {
+	bits, err := sig.DecodeInto(l.rx)
+	if err == nil {
+		l.rx = bits.Octets()
+	}
+	return bits, err
 }
 
 // Connect joins two ports with a new link.
@@ -86,40 +142,101 @@ func (l *Link) Frames() (ab, ba uint64) { return l.frames[0], l.frames[1] }
 
 // transmit line-codes frame (header through FCS) and sends it from port
 // from. If the transmitter is busy the frame waits its turn (FIFO). The frame
-// bytes are copied.
+// bytes are copied. When the frame starts on the wire, the direction's
+// faults and fault rules decide its fate (faults.go): a lost frame is still
+// transmitted, then dropped in the medium.
 func (l *Link) transmit(from *Port, frame []byte, m layers.Meta) {
 	dir := from.side
-	to := l.ends[1-dir]
-	sig := l.Code.Encode(physical.Encode(frame))
-	var captured []byte
+	f := l.newInflight()
+	f.from, f.to, f.m, f.fd = from, l.ends[1-dir], m, l.dirs[dir]
+	bits := physical.EncodeInto(l.bits, frame)
+	l.bits = bits.Octets()
+	f.sig = l.Code.EncodeInto(f.sig.Packed(), bits)
 	if l.sim.capture != nil {
-		captured = append([]byte(nil), frame...)
+		f.captured = append([]byte(nil), frame...)
+	}
+	if fd := f.fd; fd != nil && (len(fd.rules) > 0 || len(fd.watch) > 0 || l.sim.tracing) {
+		f.class = classifyFrame(frame)
+	} else if f.fd != nil {
+		f.class = frameClass{}
 	}
 	start := max(l.sim.now, l.freeAt[dir])
-	dur := physical.SerializationTime(sig.Bits(), l.BitRate)
-	l.freeAt[dir] = start + dur
+	f.dur = physical.SerializationTime(f.sig.Bits(), l.BitRate)
+	l.freeAt[dir] = start + f.dur
 	l.frames[dir]++
-	send := func() {
-		if captured != nil {
-			l.sim.capture.Frame(l, from, captured, m, "")
-		}
-		if l.sim.tracing {
-			pdu := describeSignal(sig, l.BitRate)
-			pdu.ID = l.sim.NewID()
-			pdu.Parents = []uint64{m.ID}
-			l.sim.Record(&layers.Event{
-				Node: from.Device.Name(), Iface: from.Name, Layer: layers.Physical, Dir: layers.Wire,
-				PDU: pdu, Peer: to.Device.Name(),
-				Text: fmt.Sprintf("transmit to %s: %s", to.Label(), pdu.Summary),
-			})
-		}
-		l.sim.After(dur+l.Delay, func() { to.Device.receive(to, sig, m) })
+	f.queued = start > l.sim.now
+	if !f.queued {
+		f.start()
+		return
 	}
-	if start == l.sim.now {
-		send()
-	} else {
-		l.sim.At(start, send)
+	l.waiting[dir]++
+	if f.fd != nil && l.waiting[dir] > f.fd.stats.MaxWaiting {
+		f.fd.stats.MaxWaiting = l.waiting[dir]
 	}
+	l.sim.At(start, f.send)
+}
+
+// start puts the frame on the wire: the direction's faults and rules
+// decide its fate, the capture and the trace see it, and it propagates.
+func (f *inflight) start() {
+	l, from, to, m := f.l, f.from, f.to, f.m
+	if f.queued {
+		l.waiting[from.side]--
+	}
+	var v verdict
+	if f.fd != nil {
+		v = f.fd.decide(f.sig, &f.class, to)
+	}
+	if f.captured != nil {
+		l.sim.capture.Frame(l, from, f.captured, m, v.capture)
+	}
+	if l.sim.tracing {
+		pdu := describeSignal(f.sig, l.BitRate)
+		pdu.ID = l.sim.NewID()
+		pdu.Parents = []uint64{m.ID}
+		l.sim.Record(&layers.Event{
+			Node: from.Device.Name(), Iface: from.Name, Layer: layers.Physical, Dir: layers.Wire,
+			PDU: pdu, Peer: to.Device.Name(), Cause: v.cause,
+			Text: fmt.Sprintf("transmit to %s: %s", to.Label(), pdu.Summary),
+		})
+		for i, note := range v.notes {
+			e := layers.Event{Node: from.Device.Name(), Iface: from.Name, Layer: layers.Physical, Dir: layers.Note,
+				Peer: to.Device.Name(), Cause: v.cause, Text: note}
+			if v.drop && i == len(v.notes)-1 {
+				e.Dir, e.Reason = layers.Drop, v.reason
+			}
+			l.sim.Record(&e)
+		}
+	} else if v.drop {
+		l.sim.Record(&layers.Event{Node: from.Device.Name(), Iface: from.Name, Layer: layers.Physical, Dir: layers.Drop,
+			Peer: to.Device.Name(), Reason: v.reason, Cause: v.cause})
+	}
+	if v.drop {
+		f.done()
+		return
+	}
+	if v.dup {
+		// The copy follows the original as closely as the line allows,
+		// with the same bits (and the same errors, if any).
+		d := l.newInflight()
+		d.from, d.to, d.m, d.dur = from, to, m, f.dur
+		d.m.Cause = v.dupBy
+		d.sig, _ = physical.NewSignal(l.Code, append(d.sig.Packed()[:0], f.sig.Packed()...), f.sig.Symbols())
+		if f.captured != nil {
+			l.sim.capture.Frame(l, from, f.captured, m, "duplicate copy: "+v.dupBy)
+		}
+		l.sim.After(2*f.dur+l.Delay, d.arrive)
+	}
+	if v.cause != "" {
+		f.m.Cause = v.cause
+	}
+	l.sim.After(f.dur+l.Delay+v.extra, f.arrive)
+}
+
+// deliver hands the signal to the receiving port.
+func (f *inflight) deliver() {
+	f.to.Device.receive(f.to, f.sig, f.m)
+	f.done()
 }
 
 // Capture receives every frame put on a link, for capture files.

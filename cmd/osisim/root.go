@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 )
@@ -20,6 +21,8 @@ const (
 type streams struct {
 	In       io.Reader
 	Out, Err io.Writer
+	// Getenv reads the environment (os.Getenv); nil reads an empty one.
+	Getenv func(string) string
 }
 
 // failedError marks a run whose scenario failed its expectations (exit 1).
@@ -43,13 +46,15 @@ one POP3 mail retrieval (RETR) through all seven layers.`,
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
-	root.AddCommand(newRunCmd(s), newVersionCmd(s))
+	root.AddCommand(newRunCmd(s), newVersionCmd(s), newDecodeCmd(s))
+	root.AddCommand(newModelsCmd(s), newLayersCmd(s), newPortsCmd(s))
+	addLang(root, s) // the persistent --lang flag, and the help in its language
 	return root
 }
 
 // execute runs the CLI with args and returns the process exit code.
 func execute(args []string, in io.Reader, out, errOut io.Writer) int {
-	s := streams{In: in, Out: out, Err: errOut}
+	s := streams{In: in, Out: out, Err: errOut, Getenv: os.Getenv}
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.Execute()

@@ -24,6 +24,7 @@ type runOptions struct {
 	All      bool
 	Model    string
 	Lang     string
+	faults   faultFlags // run_faults.go
 }
 
 func newRunCmd(s streams) *cobra.Command {
@@ -36,7 +37,8 @@ every node did. With no argument it runs the default lesson, ` + scenarios.Defau
 
 The text format tells a story in chapters: one complete walk through the layers,
 with repetitions summed up; --all prints every event. The json format writes one
-event per line (docs/trace-format.md).
+event per line (docs/trace-format.md). The pcapng and pcap formats write a capture
+file of every frame on every link (-o is then required); Wireshark opens it.
 
 Exit status: 0 when the scenario met its expectations, 1 when it did not,
 2 for bad usage or a bad scenario file.`,
@@ -52,16 +54,18 @@ Exit status: 0 when the scenario met its expectations, 1 when it did not,
 				o.Scenario = args[0]
 			}
 			o.SeedSet = cmd.Flags().Changed("seed")
+			o.faults.changed(cmd)
+			o.Lang = langValue(cmd) // the persistent --lang flag of the root
 			return o.run()
 		},
 	}
 	f := cmd.Flags()
 	f.Uint64Var(&o.Seed, "seed", 0, "seed of the run's random source (default: the scenario's seed)")
-	f.StringVarP(&o.Format, "format", "f", "text", "output format: text or json")
+	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, pcapng or pcap")
 	f.StringVarP(&o.Output, "output", "o", "", "write the trace to this file instead of standard output")
 	f.BoolVar(&o.All, "all", false, "print every event (text format)")
 	f.StringVar(&o.Model, "model", "osi7", "read the trace through this model: osi7, tcpip5 or tcpip4")
-	f.StringVar(&o.Lang, "lang", "en", "language of the layer names: en or zh")
+	o.faults.register(cmd)
 	return cmd
 }
 
@@ -92,11 +96,18 @@ func (o *runOptions) run() error {
 	if lang != layers.EN && lang != layers.ZH {
 		return fmt.Errorf("unknown language %q: want en or zh", o.Lang)
 	}
-	if o.Format != "text" && o.Format != "json" {
-		return fmt.Errorf("unknown format %q: want text or json", o.Format)
+	capture, isCapture := sim.ParseCaptureFormat(o.Format)
+	if o.Format != "text" && o.Format != "json" && isCapture != nil {
+		return fmt.Errorf("unknown format %q: want text, json, pcapng or pcap", o.Format)
+	}
+	if isCapture == nil && o.Output == "" {
+		return fmt.Errorf("the %s format is binary: name the capture file with -o FILE", o.Format)
 	}
 	f, err := loadScenario(o.Scenario)
 	if err != nil {
+		return err
+	}
+	if err := o.faults.apply(f); err != nil {
 		return err
 	}
 	seed := f.Seed
@@ -117,7 +128,11 @@ func (o *runOptions) run() error {
 		flush func() error
 		text  *sim.TextRecorder
 	)
+	var opt scenarios.Options
 	switch o.Format {
+	case "pcapng", "pcap":
+		p := sim.NewPcapWriter(w, sim.PcapOptions{Format: capture, Comment: fmt.Sprintf("osisim scenario %s, seed %d", f.Name, seed)})
+		rec, flush, opt.Capture = p, p.Flush, p
 	case "json":
 		j := sim.NewJSONRecorder(w)
 		rec, flush = j, j.Flush
@@ -130,7 +145,8 @@ func (o *runOptions) run() error {
 		}
 		text.Printf("osisim  %s  seed %d  model %s\n%s\n%s\n", f.Name, seed, model, title, scenarios.Topology(f))
 	}
-	res, err := scenarios.Run(f, scenarios.Options{Seed: seed, Recorder: rec})
+	opt.Seed, opt.Recorder = seed, rec
+	res, err := scenarios.Run(f, opt)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,47 @@ import (
 // This file holds the Domain Name System (RFC 1034, RFC 1035): the message
 // wire format (DNSMessage, ParseDNS, Append), the table of a small
 // authoritative name server (DNSZone) and the checks of a stub resolver
-// (DNSLookup). The simulator carries the messages over UDP port 53.
+// (DNSLookup). The simulator carries the messages over UDP port 53, one
+// datagram each way: a DNS message is a single PDU with no session to open.
+//
+// The header (RFC 1035 4.1.1), followed by the question, answer, authority
+// and additional sections:
+//
+//	 0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15
+//	+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+//	|                      ID                       |
+//	+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+//	|QR|   Opcode  |AA|TC|RD|RA|   Z    |   RCODE   |
+//	+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+//	|                    QDCOUNT                    |
+//	+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+//	|                    ANCOUNT                    |
+//	+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+//	|                    NSCOUNT                    |
+//	+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+//	|                    ARCOUNT                    |
+//	+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+//
+// A question is a name, QTYPE and QCLASS; a resource record a name, TYPE,
+// CLASS, a 32-bit TTL, RDLENGTH and RDATA. A name is a sequence of labels
+// (a length octet, then up to 63 octets) ending with the root's zero
+// octet, or with a two-octet pointer (11 and a 14-bit offset) to where the
+// rest of the name was written before (RFC 1035 4.1.4).
+//
+// Standards: RFC 1034 and RFC 1035 (the protocol), RFC 2181 9 (truncation),
+// RFC 2308 2.2 (no-data answers), RFC 3597 (unknown record types kept
+// opaque, compression only in the types of RFC 1035), RFC 4343 (names
+// compared without regard to case), RFC 5452 (random IDs and ports,
+// checking answers), RFC 6891 7 (FORMERR from a server without EDNS), RFC
+// 8020 2 (empty non-terminals exist), RFC 9619 (exactly one question).
+//
+// Not implemented: recursion and caching (the server answers only from its
+// zone, the resolver asks one server and caches nothing), delegations and
+// glue (NS referrals), SOA records in negative answers (RFC 2308 3), DNS
+// over TCP and the retry over TCP after a truncated answer, EDNS (RFC
+// 6891), DNSSEC, zone transfers, dynamic update and NOTIFY, and the
+// decoding of record types other than A, AAAA, NS, CNAME, SOA, PTR and MX
+// (their data is kept as octets).
 
 // Sizes and limits of RFC 1035.
 const (

@@ -212,5 +212,5 @@ func (s *Stack) sendICMP(src, dst netip.Addr, msg ICMP, m layers.Meta) error {
 		msg.Checksum = binary.BigEndian.Uint16(s.msg[2:4])
 		s.record(-1, layers.Note, "", m.Cause, s.icmpPDU(&msg, s.msg, m), fmt.Sprintf("sending %s to %s", msg.Summary(), dst))
 	}
-	return s.send(src, dst, ProtoICMP, s.msg, m)
+	return s.send(src, dst, ProtoICMP, 0, s.msg, m)
 }

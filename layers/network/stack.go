@@ -423,12 +423,25 @@ func (s *Stack) SourceFor(dst netip.Addr) (netip.Addr, error) {
 // identity is the link's to give. It fails when there is no route to dst.
 // The 255.255.255.255 limited broadcast leaves through the first interface.
 func (s *Stack) Send(dst netip.Addr, proto Protocol, payload []byte, m layers.Meta) error {
-	return s.send(netip.Addr{}, dst, proto, payload, m)
+	return s.send(netip.Addr{}, dst, proto, 0, payload, m)
+}
+
+// SendTTL is Send with the datagram's TTL set to ttl, as traceroute needs:
+// the IP layer must let the transport layer choose the TTL of each datagram
+// (RFC 1122 3.2.1.7). A host must not send TTL 0.
+func (s *Stack) SendTTL(dst netip.Addr, proto Protocol, ttl uint8, payload []byte, m layers.Meta) error {
+	if ttl == 0 {
+		return errors.New("network: a host must not send a datagram with TTL 0 (RFC 1122 3.2.1.7)")
+	}
+	return s.send(netip.Addr{}, dst, proto, ttl, payload, m)
 }
 
 // send is Send with an optional source address (the zero Addr: the
 // outgoing interface's address).
-func (s *Stack) send(src, dst netip.Addr, proto Protocol, payload []byte, m layers.Meta) error {
+func (s *Stack) send(src, dst netip.Addr, proto Protocol, ttl uint8, payload []byte, m layers.Meta) error {
+	if ttl == 0 {
+		ttl = s.cfg.TTL
+	}
 	dst = dst.Unmap()
 	if !dst.Is4() {
 		return fmt.Errorf("network: destination %s is not an IPv4 address", dst)
@@ -446,7 +459,7 @@ func (s *Stack) send(src, dst netip.Addr, proto Protocol, payload []byte, m laye
 	if !src.IsValid() {
 		src = s.ifaces[ifi].addr
 	}
-	d := Datagram{ID: s.nextIPID(), DontFragment: s.cfg.DontFragment, TTL: s.cfg.TTL, Protocol: proto, Src: src, Dst: dst, Payload: payload}
+	d := Datagram{ID: s.nextIPID(), DontFragment: s.cfg.DontFragment, TTL: ttl, Protocol: proto, Src: src, Dst: dst, Payload: payload}
 	s.out = d.appendWith(s.out[:0], &s.em)
 	s.output(ifi, nh, s.out, m, true)
 	return nil

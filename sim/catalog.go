@@ -1,0 +1,605 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/osisim/osisim/layers"
+)
+
+// Text is one fixed text of the user interface in both languages.
+type Text struct {
+	EN, ZH string
+}
+
+// In returns the text in lang (English for any language but Chinese).
+func (t Text) In(lang layers.Lang) string {
+	if lang == layers.ZH {
+		return t.ZH
+	}
+	return t.EN
+}
+
+// Msg returns the text of message id in lang. An id that the catalog lacks
+// comes back as "{!id}", so that a missing text shows in the output (and
+// fails the golden tests) instead of vanishing.
+func Msg(lang layers.Lang, id string) string {
+	t, ok := catalog[id]
+	if !ok {
+		return "{!" + id + "}"
+	}
+	return t.In(lang)
+}
+
+// Msgf formats the text of message id in lang with args, as fmt.Sprintf
+// does. Both languages of a formatted message take the same verbs in the
+// same order.
+func Msgf(lang layers.Lang, id string, args ...any) string {
+	return fmt.Sprintf(Msg(lang, id), args...)
+}
+
+// MsgLines returns the text of message id in lang split into its lines:
+// list entries of the catalog hold one item a line.
+func MsgLines(lang layers.Lang, id string) []string {
+	return strings.Split(Msg(lang, id), "\n")
+}
+
+// LookupMsg returns the texts of message id.
+func LookupMsg(id string) (Text, bool) {
+	t, ok := catalog[id]
+	return t, ok
+}
+
+// MsgIDs returns every message id of the catalog, sorted.
+func MsgIDs() []string {
+	ids := make([]string, 0, len(catalog))
+	for id := range catalog {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// DisplayWidth returns how many terminal columns s takes: a Chinese,
+// Japanese or Korean character and a fullwidth form take two, anything
+// else one.
+func DisplayWidth(s string) int {
+	w := 0
+	for _, r := range s {
+		if IsWide(r) {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+// IsWide reports whether r takes two terminal columns (East Asian wide and
+// fullwidth characters, UAX #11).
+func IsWide(r rune) bool {
+	return r >= 0x1100 && (unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hangul, unicode.Hiragana, unicode.Katakana) ||
+		(r >= 0xff00 && r <= 0xff60) || (r >= 0x3000 && r <= 0x303f))
+}
+
+// catalog holds every fixed, human-readable text of the command line, keyed
+// by message id. Ids are dotted: "cmd.<command>.short|long" for help texts,
+// "flag.<command>.<flag>" for flag descriptions, "layer.<N>.<fact>" for the
+// facts of OSI layer N, "service.<name>" for the port table's services
+// (the English text is transport's Description), and one prefix per
+// command for its output. Texts whose id ends in ".impl" or ".not" are
+// lists, one item a line, with as many lines in both languages. In the
+// help texts "{scenario}" stands for the default scenario's name.
+var catalog = map[string]Text{
+	// Languages.
+	"lang.unknown": {
+		"unknown language %q: want en or zh",
+		"未知的语言 %q：应为 en 或 zh"},
+
+	// Help: the usage template, and the commands and flags cobra adds.
+	"help.usage": {usageEN, usageZH},
+	"cmd.help.short": {
+		"Help about any command",
+		"显示任一命令的帮助"},
+	"cmd.completion.short": {
+		"Generate the autocompletion script for the specified shell",
+		"为指定的 shell 生成命令补全脚本"},
+	"flag.help": {
+		"help for %s",
+		"%s 的帮助"},
+	"flag.lang": {
+		"language of the output: en or zh (default from LC_ALL, LC_MESSAGES or LANG)",
+		"输出的语言：en 或 zh（默认取自 LC_ALL、LC_MESSAGES 或 LANG）"},
+
+	// The root command.
+	"cmd.osisim.short": {
+		"An OSI / TCP-IP layer simulator for the classroom",
+		"面向课堂的 OSI / TCP-IP 分层模拟器"},
+	"cmd.osisim.long": {
+		`osisim runs a small network (hosts, switches, routers, links) in simulated time.
+Every layer of every node really encapsulates and decapsulates its PDU in standard
+wire formats, and the trace shows what each layer did: bits, frames, datagrams,
+segments and messages. With no argument, "osisim run" runs the default lesson:
+one POP3 mail retrieval (RETR) through all seven layers.`,
+		`osisim 在模拟时间里运行一个小网络（主机、交换机、路由器、链路）。
+每个节点的每一层都按标准的线路格式真正地封装和解封自己的 PDU，
+轨迹显示每一层做了什么：比特、帧、数据报、段和报文。不带参数时，
+"osisim run" 运行默认的一课：一次 POP3 取信（RETR），穿过全部七层。`},
+
+	// run.
+	"cmd.run.short": {
+		"Run a scenario and print its layer-by-layer trace",
+		"运行一个场景，逐层打印它的轨迹"},
+	"cmd.run.long": {
+		`Run a bundled scenario (by name) or a scenario file, and print what every layer of
+every node did. With no argument it runs the default lesson, {scenario}.
+
+The text format tells a story in chapters: one complete walk through the layers,
+with repetitions summed up; --all prints every event. The json format writes one
+event per line (docs/trace-format.md). The pcapng and pcap formats write a capture
+file of every frame on every link (-o is then required); Wireshark opens it.
+
+Exit status: 0 when the scenario met its expectations, 1 when it did not,
+2 for bad usage or a bad scenario file.`,
+		`运行一个自带的场景（按名字）或一个场景文件，打印每个节点的每一层做了什么。
+不带参数时运行默认的一课 {scenario}。
+
+text 格式按章节讲述：完整地走一遍各层，重复的步骤在章末汇总；--all 打印
+每一个事件。json 格式每行写一个事件（见 docs/trace-format.md）。pcapng 和 pcap
+格式把每条链路上的每个帧写成一个抓包文件（这时必须用 -o 指定文件），可用 Wireshark 打开。
+
+退出状态：场景满足预期时为 0，不满足时为 1，用法错误或场景文件有误时为 2。`},
+	"flag.run.seed": {
+		"seed of the run's random source (default: the scenario's seed)",
+		"本次运行的随机数种子（默认：场景中的种子）"},
+	"flag.run.format": {
+		"output format: text, json, pcapng or pcap",
+		"输出格式：text、json、pcapng 或 pcap"},
+	"flag.run.output": {
+		"write the trace to this file instead of standard output",
+		"把轨迹写入这个文件，而不是标准输出"},
+	"flag.run.all": {
+		"print every event (text format)",
+		"打印每一个事件（text 格式）"},
+	"flag.run.model": {
+		"read the trace through this model: osi7, tcpip5 or tcpip4",
+		"按这个模型阅读轨迹：osi7、tcpip5 或 tcpip4"},
+
+	// version.
+	"cmd.version.short": {
+		"Print osisim's version",
+		"打印 osisim 的版本"},
+
+	// models.
+	"cmd.models.short": {
+		"Show the OSI-7, TCP/IP-5 and TCP/IP-4 models side by side",
+		"并排显示 OSI 七层、TCP/IP 五层和 TCP/IP 四层模型"},
+	"cmd.models.long": {
+		`Show the OSI 7-layer, TCP/IP 5-layer and TCP/IP 4-layer models side by side, rows
+aligned, and for each layer its PDU, what it does, its protocols, its devices and
+the osisim package that implements it.`,
+		`并排显示 OSI 七层、TCP/IP 五层和 TCP/IP 四层模型，各行对齐；并给出每一层的
+协议数据单元、功能、协议、设备，以及实现它的 osisim 包。`},
+	"models.title": {
+		"The OSI-7, TCP/IP-5 and TCP/IP-4 models side by side",
+		"OSI 七层、TCP/IP 五层与 TCP/IP 四层模型对照"},
+	"models.pdu": {"PDU", "协议数据单元"},
+	"models.note": {
+		`TCP/IP-5 is the textbook model. TCP/IP-4 is the model of RFC 1122, whose link layer is the network-access layer here. In TCP/IP the functions of the session and presentation layers live inside the application: osisim does their work as layers of their own, so that the trace shows it, but they add no header bytes to the wire.`,
+		`TCP/IP 五层是教科书采用的模型；TCP/IP 四层是 RFC 1122 的模型，其中的链路层就是这里的网络接口层。在 TCP/IP 中，会话层和表示层的功能都在应用程序内部完成：osisim 把它们作为单独的层来实现，好让轨迹显示出来，但它们不在线路上添加任何首部字节。`},
+	"models.layers": {
+		"Layer by layer, from the top",
+		"逐层说明（自上而下）"},
+	"models.more": {
+		`"osisim layers N" tells what osisim implements at layer N, and what it does not.`,
+		`用 "osisim layers N" 查看 osisim 在第 N 层实现了什么、没有实现什么。`},
+	"model.osi7":   {"OSI-7", "OSI 七层"},
+	"model.tcpip5": {"TCP/IP-5", "TCP/IP 五层"},
+	"model.tcpip4": {"TCP/IP-4", "TCP/IP 四层"},
+
+	// Labels of the layer facts.
+	"fact.does":      {"What it does", "功能"},
+	"fact.protocols": {"Protocols", "协议"},
+	"fact.devices":   {"Devices", "设备"},
+	"fact.package":   {"In osisim", "osisim 包"},
+	"fact.pdu":       {"PDU", "协议数据单元"},
+	"fact.impl":      {"What osisim implements", "osisim 实现了什么"},
+	"fact.not":       {"What osisim does not implement", "osisim 没有实现什么"},
+
+	// layers.
+	"cmd.layers.short": {
+		"Explain a layer: what it does, its PDU, protocols and devices",
+		"讲解一层：功能、协议数据单元、协议和设备"},
+	"cmd.layers.long": {
+		`Without an argument, list the seven layers of the OSI model. With a layer number
+(1-7) or name (physical, datalink, network, transport, session, presentation,
+application, or the Chinese name), tell what the layer does, its PDU, protocols
+and devices, and what osisim implements there and what it does not.`,
+		`不带参数时列出 OSI 模型的七层。给出层号（1-7）或层名（physical、datalink、
+network、transport、session、presentation、application，或中文名，如"传输层"）
+时，讲解这一层的功能、协议数据单元、协议和设备，以及 osisim 在这一层实现了
+什么、没有实现什么。`},
+	"layers.title": {
+		"The seven layers of the OSI model, from the top",
+		"OSI 模型的七层（自上而下）"},
+	"layers.more": {
+		`"osisim layers N" or "osisim layers NAME" explains one of them.`,
+		`用 "osisim layers N" 或 "osisim layers 层名" 查看其中一层的详细说明。`},
+	"layers.models": {
+		"%s: %s; %s: %s",
+		"%s：%s；%s：%s"},
+	"layers.unknown": {
+		"no layer %q: want a number 1-7 or a name (physical, datalink, network, transport, session, presentation, application)",
+		"没有 %q 这一层：应为 1-7 的层号或层名（physical、datalink、network、transport、session、presentation、application，或中文层名）"},
+
+	// The facts of each layer, as the source material gives them, and
+	// what osisim does there (from each package's doc.go).
+	"layer.1.role": {
+		"bits as signals on the medium",
+		"在介质上以信号传送比特"},
+	"layer.1.does": {
+		"Moves raw bits over the medium: it turns each bit into a signal with a line code, sends the bits at a bit rate and delivers them, errors included, without looking at what they mean.",
+		"在传输介质上传送原始比特：用线路编码把比特变成信号，按一定的速率发送，再把收到的比特（连同差错）原样交给上层，不关心比特的含义。"},
+	"layer.1.protocols": {
+		"the IEEE 802.3 physical layers (10BASE-T, 100BASE-TX, ...); line codes such as NRZ and Manchester",
+		"IEEE 802.3 的各种物理层（10BASE-T、100BASE-TX 等）；NRZ、曼彻斯特编码等线路编码"},
+	"layer.1.devices": {
+		"repeaters, hubs",
+		"中继器、集线器"},
+	"layer.1.impl": {
+		"the preamble (7 octets 0x55) and the SFD (0xd5) in front of every frame, octets sent least significant bit first (IEEE 802.3 clause 4)\n" +
+			"the NRZ and Manchester line codes; a Manchester code violation is detected at once\n" +
+			"serialization time (bits / bit rate) and propagation delay on every link\n" +
+			"the faults of the medium: bit errors at a bit error rate, lost frames and outages\n" +
+			"hubs and repeaters: every signal is regenerated on all the other ports",
+		"每个帧前面的前同步码（7 个 0x55）和帧开始定界符 SFD（0xd5），每个字节低位先发（IEEE 802.3 第 4 条）\n" +
+			"NRZ 和曼彻斯特两种线路编码；曼彻斯特编码的违例会被立即发现\n" +
+			"每条链路上的发送时延（比特数 / 速率）和传播时延\n" +
+			"介质的故障：按误码率出现的比特差错、丢失的帧和链路中断\n" +
+			"集线器和中继器：把每个信号再生后从其他所有端口发出"},
+	"layer.1.not": {
+		"the codes of faster Ethernets: 4B/5B, 8B/10B, MLT-3, PAM\n" +
+			"carrier sense, collisions, jam and backoff (CSMA/CD); the interframe gap\n" +
+			"signal levels, attenuation and clock drift; autonegotiation\n" +
+			"hunting for the SFD in a preamble that lost bits",
+		"更快的以太网所用的编码：4B/5B、8B/10B、MLT-3、PAM\n" +
+			"载波监听、冲突、干扰信号和退避（CSMA/CD）；帧间间隔\n" +
+			"信号电平、衰减和时钟漂移；自动协商\n" +
+			"在丢失了比特的前同步码中寻找 SFD"},
+
+	"layer.2.role": {
+		"neighbour to neighbour: MAC, FCS",
+		"相邻节点之间：MAC 地址、差错检测"},
+	"layer.2.does": {
+		"Carries frames between neighbouring stations on one link, addressed by MAC address, and detects frames damaged in transit with the FCS (a CRC-32) and discards them. The source material also puts flow control and retransmission here, as HDLC does them; Ethernet only detects errors and leaves the rest to TCP.",
+		"在同一条链路上的相邻站点之间传送帧，用 MAC 地址寻址；用帧校验序列 FCS（CRC-32）检测传输中出错的帧并丢弃。教材还把流量控制和重传放在这一层（HDLC 就这样做）；以太网只检测差错，其余的交给 TCP。"},
+	"layer.2.protocols": {
+		"Ethernet (IEEE 802.3), transparent bridging (IEEE 802.1D); also HDLC, PPP",
+		"以太网（IEEE 802.3）、透明网桥（IEEE 802.1D）；还有 HDLC、PPP"},
+	"layer.2.devices": {
+		"bridges, switches",
+		"网桥、交换机"},
+	"layer.2.impl": {
+		"Ethernet II frames: destination and source MAC address, EtherType, the payload padded to 46 octets, 64 to 1518 octets in all\n" +
+			"the FCS: a CRC-32 computed by the sender and checked by the receiver, which drops a damaged frame (reason: FCS mismatch)\n" +
+			"the learning switch (IEEE 802.1D): it learns source addresses, forwards to the known port, floods broadcasts and unknown destinations, filters, and forgets an address after 300 s",
+		"以太网 II 帧：目的 MAC 地址、源 MAC 地址、类型字段，数据不足 46 字节时填充，整帧 64 到 1518 字节\n" +
+			"FCS：发送方计算 CRC-32，接收方校验，丢弃出错的帧（原因：FCS 不符）\n" +
+			"自学习交换机（IEEE 802.1D）：学习源地址，向已知端口转发，对广播和未知目的地址泛洪，过滤，300 秒后忘记不再出现的地址"},
+	"layer.2.not": {
+		"flow control and retransmission at this layer (Ethernet has none: TCP does both, end to end)\n" +
+			"IEEE 802.3 length frames with an LLC/SNAP header, VLAN tags (IEEE 802.1Q), jumbo and pause frames\n" +
+			"the spanning tree protocol: a looped topology would flood forever\n" +
+			"per-port queues in the switch",
+		"这一层的流量控制和重传（以太网没有：两者都由 TCP 端到端完成）\n" +
+			"带 LLC/SNAP 首部的 IEEE 802.3 长度帧、VLAN 标记（IEEE 802.1Q）、巨型帧和暂停帧\n" +
+			"生成树协议：有环路的拓扑会无休止地泛洪\n" +
+			"交换机的逐端口队列"},
+
+	"layer.3.role": {
+		"host to host across networks: routing",
+		"跨网络的主机到主机：路由"},
+	"layer.3.does": {
+		"Moves datagrams from the source host to the destination host across many networks, hop by hop: each node looks the destination up in its routing table and passes the datagram to the next hop. IP is connectionless and unreliable (best effort): a datagram may be lost, duplicated or reordered, and the layers above must cope.",
+		"把数据报从源主机经过多个网络逐跳送到目的主机：每个节点在路由表中查找目的地址，把数据报交给下一跳。IP 是无连接、不可靠的（尽力而为）：数据报可能丢失、重复或乱序，由上面的层来应对。"},
+	"layer.3.protocols": {
+		"IP, ICMP, ARP, RARP; routing protocols (RIP, OSPF, BGP)",
+		"IP、ICMP、ARP、RARP；路由选择协议（RIP、OSPF、BGP）"},
+	"layer.3.devices": {
+		"routers",
+		"路由器"},
+	"layer.3.impl": {
+		"IPv4 datagrams (RFC 791) with the header checksum (RFC 1071)\n" +
+			"the routing table with longest prefix match; hosts with a default gateway\n" +
+			"ARP (RFC 826): the cache, a queue for datagrams waiting for an answer, retries; RARP packets on the wire\n" +
+			"routers: the TTL is decremented and the checksum updated (RFC 1624); a datagram whose TTL runs out is dropped; drop-tail output queues (RFC 1812)\n" +
+			"fragmentation to the MTU of the outgoing interface and reassembly with RFC 815's hole list; Don't Fragment and ICMP fragmentation needed (RFC 1191)\n" +
+			"ICMP (RFC 792): echo, destination unreachable, time exceeded, and source quench when a scenario asks for it",
+		"IPv4 数据报（RFC 791）及首部检验和（RFC 1071）\n" +
+			"按最长前缀匹配的路由表；主机的默认网关\n" +
+			"ARP（RFC 826）：缓存、等待应答的数据报队列、重试；线路上的 RARP 分组\n" +
+			"路由器：TTL 减一并更新检验和（RFC 1624）；TTL 耗尽的数据报被丢弃；尾部丢弃的输出队列（RFC 1812）\n" +
+			"按出接口的 MTU 分片，用 RFC 815 的空洞表重组；不分片标志 DF 和 ICMP 需要分片报文（RFC 1191）\n" +
+			"ICMP（RFC 792）：回送、目的不可达、超时，以及场景要求时的源点抑制"},
+	"layer.3.not": {
+		"IP options: carried, copied into fragments and printed, but never acted on\n" +
+			"generating ICMP redirect and parameter problem messages\n" +
+			"a RARP server, proxy ARP, gratuitous ARP\n" +
+			"routing protocols (routes are static), multicast, IGMP, IPv6",
+		"IP 选项：携带、复制到分片中并显示，但不起作用\n" +
+			"产生 ICMP 重定向和参数问题报文\n" +
+			"RARP 服务器、代理 ARP、免费 ARP\n" +
+			"路由选择协议（路由是静态的）、多播、IGMP、IPv6"},
+
+	"layer.4.role": {
+		"process to process: ports, reliability",
+		"进程到进程：端口、可靠传输"},
+	"layer.4.does": {
+		"Carries data end to end between two processes, told apart by port numbers. TCP makes a reliable, ordered byte stream out of unreliable datagrams: sequence numbers, acknowledgments and retransmission (error control), the receive window (flow control) and congestion control. UDP adds only ports and a checksum.",
+		"在两个进程之间端到端地传送数据，用端口号区分进程。TCP 在不可靠的数据报之上建立可靠、有序的字节流：序号、确认和重传（差错控制），接收窗口（流量控制），以及拥塞控制。UDP 只增加端口和检验和。"},
+	"layer.4.protocols": {
+		"TCP, UDP",
+		"TCP、UDP"},
+	"layer.4.devices": {
+		"gateways (the source material puts them here: a gateway works at the transport layer and above)",
+		"网关（教材把它放在这一层：网关工作在传输层及以上）"},
+	"layer.4.impl": {
+		"TCP (RFC 9293): the state machine with its states as the RFC spells them, the three-way handshake with MSS, FIN close, TIME-WAIT, RST\n" +
+			"reliability: the RFC 6298 retransmission timer with Karn's rule and backoff, fast retransmit and NewReno fast recovery, an out-of-order queue\n" +
+			"flow control with the receive window and the zero-window persist timer; slow start and congestion avoidance (RFC 5681)\n" +
+			"UDP (RFC 768)\n" +
+			"ports and their classes (RFC 6335); a client's port drawn at random from the dynamic range",
+		"TCP（RFC 9293）：状态机（状态名与 RFC 一致）、带 MSS 的三次握手、FIN 释放、TIME-WAIT、RST\n" +
+			"可靠传输：RFC 6298 的重传计时器（含 Karn 算法和退避）、快速重传和 NewReno 快速恢复、乱序队列\n" +
+			"用接收窗口做流量控制，零窗口时的坚持计时器；慢开始和拥塞避免（RFC 5681）\n" +
+			"UDP（RFC 768）\n" +
+			"端口及其分类（RFC 6335）；客户端的端口从动态端口范围中随机选取"},
+	"layer.4.not": {
+		"delayed ACKs and Nagle's algorithm\n" +
+			"window scaling, timestamps and SACK, so windows stop at 65535\n" +
+			"urgent data, data on a SYN, ECN, keep-alives\n" +
+			"path MTU discovery and other reactions to ICMP errors",
+		"延迟确认和 Nagle 算法\n" +
+			"窗口扩大、时间戳和 SACK 选项，所以窗口最大为 65535\n" +
+			"紧急数据、SYN 携带的数据、ECN、保活\n" +
+			"路径 MTU 发现，以及对 ICMP 差错的其他反应"},
+
+	"layer.5.role": {
+		"dialogs: set-up, turns, checkpoints",
+		"会话的建立、轮流、检查点"},
+	"layer.5.does": {
+		"Sets up, manages and releases the dialog between two applications: it controls whose turn it is to speak, and marks checkpoints (synchronization points) from which a long transfer could resume after a failure.",
+		"建立、管理和释放两个应用之间的会话：控制轮到谁发言，并设置检查点（同步点），长时间的传输出故障后可以从检查点恢复。"},
+	"layer.5.protocols": {
+		"the OSI session protocol (ISO 8327); in TCP/IP the application does it itself (the greeting, turns and QUIT of POP3 and SMTP); RPC",
+		"OSI 会话协议（ISO 8327）；在 TCP/IP 中由应用自己完成（POP3 和 SMTP 的问候、轮流应答和 QUIT）；RPC"},
+	"layer.5.devices": {
+		"none of its own: it runs in the end hosts",
+		"没有专门的设备：在端系统中完成"},
+	"layer.5.impl": {
+		"set-up, release and abort of a session, with the states IDLE, OPEN, RELEASED and ABORTED\n" +
+			"dialog control: a half-duplex turn token; speaking out of turn is an error\n" +
+			"numbered checkpoints with their label and octet count, shown in the trace\n" +
+			"framing of the text dialog: where each command, reply and dot-terminated block ends in the TCP byte stream",
+		"会话的建立、释放和异常中止，状态为 IDLE、OPEN、RELEASED 和 ABORTED\n" +
+			"对话控制：半双工的令牌；不该发言时发言是错误\n" +
+			"带编号的检查点，记录标签和字节数，显示在轨迹中\n" +
+			"文本对话的定界：在 TCP 字节流中找出每条命令、每个应答和以点结尾的数据块在哪里结束"},
+	"layer.5.not": {
+		"the encodings of the OSI session protocol's SPDUs (CN, AC, DT ...): in TCP/IP there is no session header\n" +
+			"resuming a dialog from a checkpoint\n" +
+			"full-duplex dialogs, activities and major synchronization points\n" +
+			"pipelined commands (RFC 2449): one request, one response",
+		"OSI 会话协议的各种会话协议数据单元的编码（CN、AC、DT 等）：TCP/IP 中没有会话层首部\n" +
+			"从检查点恢复会话\n" +
+			"全双工对话、活动和主同步点\n" +
+			"流水线式的命令（RFC 2449）：一问一答"},
+
+	"layer.6.role": {
+		"data formats, compression, encryption",
+		"数据格式、压缩、加密"},
+	"layer.6.does": {
+		"Converts data between the form the application uses and a transfer syntax that both ends understand: character sets and format conversion, compression and encryption.",
+		"在应用使用的数据形式和双方都能理解的传送语法之间进行转换：字符集和格式转换、数据压缩和加密。"},
+	"layer.6.protocols": {
+		"MIME and its encodings (base64, quoted-printable), character sets (UTF-8, GB18030), ASN.1; compression; encryption (TLS)",
+		"MIME 及其编码（base64、quoted-printable）、字符集（UTF-8、GB18030）、ASN.1；压缩；加密（TLS）"},
+	"layer.6.devices": {
+		"none of its own: it runs in the end hosts",
+		"没有专门的设备：在端系统中完成"},
+	"layer.6.impl": {
+		"mail encoding: Unicode to UTF-8, RFC 2047 encoded-words in header fields, CRLF line ends, 7bit, quoted-printable or base64 bodies, the MIME header fields\n" +
+			"POP3 byte-stuffing of multi-line replies and the terminating line \".\" (RFC 1939)\n" +
+			"streaming decoding, with a hash that proves the mail arrived intact",
+		"邮件编码：Unicode 转 UTF-8、首部中的 RFC 2047 编码字、CRLF 行尾、7bit、quoted-printable 或 base64 正文、MIME 首部字段\n" +
+			"POP3 多行应答的字节填充和结束行 \".\"（RFC 1939）\n" +
+			"流式解码，并用散列值证明邮件完好无损"},
+	"layer.6.not": {
+		"charsets other than UTF-8 (no GB18030 or GBK bodies yet)\n" +
+			"multipart bodies and attachments\n" +
+			"compression and encryption\n" +
+			"the ASN.1/BER transfer syntaxes of the OSI presentation protocol",
+		"UTF-8 以外的字符集（暂不支持 GB18030 或 GBK 正文）\n" +
+			"多部分正文和附件\n" +
+			"压缩和加密\n" +
+			"OSI 表示协议的 ASN.1/BER 传送语法"},
+
+	"layer.7.role": {
+		"protocols of the programs people use",
+		"用户所用程序的协议"},
+	"layer.7.does": {
+		"Gives the programs people use their protocols: file transfer, remote login, name lookup, mail, the web. It is the only layer a user sees.",
+		"为用户使用的程序提供协议：文件传送、远程登录、域名解析、电子邮件、万维网。这是用户唯一能看到的一层。"},
+	"layer.7.protocols": {
+		"FTP, Telnet, DNS, SMTP, POP3, HTTP",
+		"FTP、Telnet、DNS、SMTP、POP3、HTTP"},
+	"layer.7.devices": {
+		"none of its own: it runs in the end hosts",
+		"没有专门的设备：在端系统中完成"},
+	"layer.7.impl": {
+		"POP3 (RFC 1939): a server and a scripted client, with the AUTHORIZATION, TRANSACTION and UPDATE states\n" +
+			"the commands USER, PASS, STAT, LIST, RETR, DELE, NOOP, RSET and QUIT\n" +
+			"a maildrop whose deletions take effect only in the UPDATE state, after QUIT\n" +
+			"the length limits of commands and replies (RFC 1939, RFC 2449)",
+		"POP3（RFC 1939）：服务器和按脚本执行的客户端，状态为 AUTHORIZATION、TRANSACTION 和 UPDATE\n" +
+			"命令 USER、PASS、STAT、LIST、RETR、DELE、NOOP、RSET 和 QUIT\n" +
+			"邮箱：删除要到 QUIT 之后的 UPDATE 状态才生效\n" +
+			"命令和应答的长度限制（RFC 1939、RFC 2449）"},
+	"layer.7.not": {
+		"the optional commands APOP, TOP, UIDL and CAPA (RFC 1939, RFC 2449), and POP3 over TLS\n" +
+			"pipelined commands: the client waits for each reply before the next command\n" +
+			"the server's inactivity autologout timer; several maildrops on one server\n" +
+			"FTP, Telnet, DNS, SMTP and HTTP: POP3 is the only application so far",
+		"可选命令 APOP、TOP、UIDL 和 CAPA（RFC 1939、RFC 2449），以及基于 TLS 的 POP3\n" +
+			"流水线式的命令：客户端等到每个应答之后才发下一条命令\n" +
+			"服务器的空闲自动注销计时器；一台服务器上的多个邮箱\n" +
+			"FTP、Telnet、DNS、SMTP 和 HTTP：目前只有 POP3 一种应用"},
+
+	// ports.
+	"cmd.ports.short": {
+		"Explain port numbers: their classes and the common services",
+		"讲解端口号：端口的分类和常用服务"},
+	"cmd.ports.long": {
+		`Without an argument, show the three classes of port numbers, the services of the
+source material with their ports and transport protocols, why a client's port is
+a dynamic one, and the client ports a run of the default lesson actually used.
+With a port number or a service name (pop3, http, ftp, ...), show that port.`,
+		`不带参数时，显示端口号的三类、教材中的服务及其端口和传输层协议、为什么客户端的
+端口是动态端口，以及默认的一课实际运行时客户端用了哪个端口。给出端口号或服务名
+（pop3、http、ftp 等）时，只显示那个端口。`},
+	"ports.classes": {
+		"Port numbers (RFC 6335 section 6)",
+		"端口号的分类（RFC 6335 第 6 节）"},
+	"ports.col.class": {"Class", "类别"},
+	"ports.col.range": {"Range", "范围"},
+	"ports.col.use":   {"Who uses it", "用途"},
+	"ports.use.well-known": {
+		"servers of standard services; assigned by the IETF (system ports)",
+		"标准服务的服务器；由 IETF 分配（系统端口）"},
+	"ports.use.registered": {
+		"other servers; registered with IANA on request (user ports)",
+		"其他服务器；按申请在 IANA 登记（用户端口）"},
+	"ports.use.dynamic": {
+		"never assigned: a client takes one for the life of a connection",
+		"从不分配：客户端在一个连接存续期间临时使用"},
+	"portclass.well-known": {"well-known", "熟知端口"},
+	"portclass.registered": {"registered", "登记端口"},
+	"portclass.dynamic":    {"dynamic", "动态端口"},
+	"ports.services": {
+		"Services of the source material",
+		"教材中的服务"},
+	"ports.col.service":   {"Service", "服务"},
+	"ports.col.port":      {"Port", "端口"},
+	"ports.col.transport": {"Transport", "传输层"},
+	"ports.col.what":      {"What it is", "说明"},
+	"ports.why.title": {
+		"Why a client's port is dynamic",
+		"为什么客户端的端口是动态端口"},
+	"ports.why": {
+		"A server must be found, so it listens on a port that everyone knows (POP3: 110). A client is never called: it needs a port only for the life of its connection, to tell its connections apart. So its TCP picks a free port at random from the dynamic range, 49152-65535, which is never assigned to a service (RFC 6335); picking at random also makes the port hard for an attacker to guess (RFC 6056). A connection is then named by four numbers: the client's address and port, and the server's address and port.",
+		"服务器要让别人找得到，所以在一个人人都知道的端口上监听（POP3：110）。客户端从来不会被别人呼叫：它只在连接存续期间需要一个端口，用来区分自己的各个连接。所以客户端的 TCP 从动态端口范围 49152-65535 中随机选一个空闲端口，这个范围从不分配给任何服务（RFC 6335）；随机选取还让攻击者难以猜到端口（RFC 6056）。于是一个连接由四个数确定：客户端的地址和端口、服务器的地址和端口。"},
+	"ports.run.title": {
+		"Client ports of a run (%s, seed %d)",
+		"一次运行中客户端的端口（%s，种子 %d）"},
+	"ports.run.client": {
+		"%s: local port %d (%s), to %s port %s",
+		"%s：本地端口 %d（%s），连往 %s 的端口 %s"},
+	"ports.run.none": {
+		"%s: did not connect",
+		"%s：没有建立连接"},
+	"ports.run.seed": {
+		"Another seed draws another port: the choice comes from the run's seeded random source.",
+		"换一个种子就会选到另一个端口：这个选择来自本次运行的随机数源。"},
+	"ports.one": {
+		"Port %d is a %s port (%s).",
+		"端口 %d 是%s（%s）。"},
+	"ports.none": {
+		"No service of osisim's table uses it.",
+		"osisim 的服务表中没有服务使用它。"},
+	"ports.dynamic.note": {
+		"It is never assigned to a service: clients take ports from this range for their connections (see \"osisim ports\").",
+		"它从不分配给任何服务：客户端从这个范围中取端口给自己的连接使用（见 \"osisim ports\"）。"},
+	"ports.bad": {
+		"no port or service %q: want a number 0-65535 or a service name (%s)",
+		"没有 %q 这个端口或服务：应为 0-65535 的数或服务名（%s）"},
+	"ports.and": {", ", "、"},
+
+	// The service table of transport, in both languages; the English
+	// texts are transport.Service.Description.
+	"service.ftp-data": {"FTP data transfer (RFC 959)", "FTP 数据传送（RFC 959）"},
+	"service.ftp":      {"FTP control (RFC 959)", "FTP 控制连接（RFC 959）"},
+	"service.ssh":      {"Secure Shell (RFC 4253)", "安全外壳 SSH（RFC 4253）"},
+	"service.telnet":   {"Telnet (RFC 854)", "Telnet 远程登录（RFC 854）"},
+	"service.smtp":     {"Simple Mail Transfer Protocol (RFC 5321)", "简单邮件传送协议（RFC 5321）"},
+	"service.dns": {"Domain Name System (RFC 1035): UDP for queries, TCP for large answers and zone transfers",
+		"域名系统（RFC 1035）：查询用 UDP，大的应答和区域传送用 TCP"},
+	"service.bootps": {"BOOTP/DHCP server (RFC 2131)", "BOOTP/DHCP 服务器（RFC 2131）"},
+	"service.bootpc": {"BOOTP/DHCP client (RFC 2131)", "BOOTP/DHCP 客户端（RFC 2131）"},
+	"service.tftp":   {"Trivial File Transfer Protocol (RFC 1350)", "简单文件传送协议（RFC 1350）"},
+	"service.http":   {"Hypertext Transfer Protocol (RFC 9112)", "超文本传送协议（RFC 9112）"},
+	"service.pop3":   {"Post Office Protocol version 3 (RFC 1939)", "邮局协议第 3 版（RFC 1939）"},
+	"service.ntp":    {"Network Time Protocol (RFC 5905)", "网络时间协议（RFC 5905）"},
+	"service.imap":   {"Internet Message Access Protocol (RFC 9051)", "因特网报文存取协议（RFC 9051）"},
+	"service.snmp":   {"Simple Network Management Protocol (RFC 3411)", "简单网络管理协议（RFC 3411）"},
+	"service.https":  {"HTTP over TLS (RFC 9110)", "基于 TLS 的 HTTP（RFC 9110）"},
+	"service.imaps":  {"IMAP over TLS (RFC 8314)", "基于 TLS 的 IMAP（RFC 8314）"},
+	"service.pop3s":  {"POP3 over TLS (RFC 8314)", "基于 TLS 的 POP3（RFC 8314）"},
+	"service.rdp":    {"Remote Desktop Protocol", "远程桌面协议"},
+	"service.oicq": {"OICQ, the protocol of Tencent QQ instant messaging (mostly UDP)",
+		"OICQ，腾讯 QQ 即时通信的协议（主要用 UDP）"},
+}
+
+// The usage part of the help, in both languages: cobra's default usage
+// template without command groups, which osisim does not use.
+const (
+	usageEN = `Usage:{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [command]{{end}}{{if gt (len .Aliases) 0}}
+
+Aliases:
+  {{.NameAndAliases}}{{end}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Available Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global Flags:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasHelpSubCommands}}
+
+Additional help topics:{{range .Commands}}{{if .IsAdditionalHelpTopicCommand}}
+  {{rpad .CommandPath .CommandPathPadding}} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableSubCommands}}
+
+Use "{{.CommandPath}} [command] --help" for more information about a command.{{end}}
+`
+	usageZH = `用法：{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [命令]{{end}}{{if gt (len .Aliases) 0}}
+
+别名：
+  {{.NameAndAliases}}{{end}}{{if .HasExample}}
+
+示例：
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+可用的命令：{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+选项：
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+全局选项：
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasHelpSubCommands}}
+
+其他帮助主题：{{range .Commands}}{{if .IsAdditionalHelpTopicCommand}}
+  {{rpad .CommandPath .CommandPathPadding}} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableSubCommands}}
+
+用 "{{.CommandPath}} [命令] --help" 查看某个命令的详细说明。{{end}}
+`
+)

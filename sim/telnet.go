@@ -1,0 +1,170 @@
+package sim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/osisim/osisim/layers"
+	"github.com/osisim/osisim/layers/transport"
+)
+
+// Telnet is "telnet HOST PORT" used the way the lessons use it: to test
+// whether a TCP port is open. It opens a TCP connection (RFC 9293 3.5): an
+// open port completes the three-way handshake, a closed one answers the
+// SYN with RST ("Connection refused"). Once connected it shows what the
+// service sends first (a POP3 server's greeting) and closes the
+// connection. Unlike ping, which needs only the network layer, telnet needs
+// a process listening on the port.
+type Telnet struct {
+	h         *Host
+	dst       netip.AddrPort
+	conn      *transport.Conn
+	got       []byte
+	buf       []byte
+	connected bool
+	closing   bool
+	done      bool
+	err       error
+}
+
+// StartTelnet starts a telnet client on h at time at that connects to dst.
+func (h *Host) StartTelnet(at time.Duration, dst netip.AddrPort) *Telnet {
+	t := &Telnet{h: h, dst: dst}
+	h.sim.At(at, t.start)
+	return t
+}
+
+// Connected reports whether the three-way handshake completed: the port is
+// open.
+func (t *Telnet) Connected() bool { return t.connected }
+
+// Refused reports whether the server answered the SYN with RST: the port is
+// closed.
+func (t *Telnet) Refused() bool { return errors.Is(t.err, transport.ErrRefused) }
+
+// Received returns what the server sent.
+func (t *Telnet) Received() string { return string(t.got) }
+
+// Err returns why the connection failed (transport.ErrRefused, ErrTimeout,
+// ErrReset ...), or nil.
+func (t *Telnet) Err() error { return t.err }
+
+// Done reports whether the connection has ended.
+func (t *Telnet) Done() bool { return t.done }
+
+// portText describes a port and the range it belongs to: "110 (pop3), a
+// well-known port (0-1023)".
+func portText(p uint16) string {
+	tp := transport.Port(p)
+	s := fmt.Sprint(p)
+	if name := tp.Service(); name != "" {
+		s += " (" + name + ")"
+	}
+	switch tp.Class() {
+	case transport.WellKnown:
+		return s + ", a well-known port (0-1023)"
+	case transport.Registered:
+		return s + ", a registered port (1024-49151)"
+	}
+	return s + ", a dynamic port (49152-65535)"
+}
+
+func (t *Telnet) start() {
+	h := t.h
+	port := t.dst.Port()
+	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Walk: true,
+		Chapter: fmt.Sprintf("%s runs telnet %s %d: is TCP port %d open?", h.name, t.dst.Addr(), port, port),
+		Text: fmt.Sprintf("telnet: Trying %s... port %s: TCP asks with a SYN whether a process listens there",
+			t.dst.Addr(), portText(port))})
+	src, err := h.ip.SourceFor(t.dst.Addr())
+	if err != nil {
+		t.fail(err, "telnet: Unable to connect to remote host: "+err.Error())
+		return
+	}
+	c, err := h.tcp.Dial(src, t.dst, transport.Handler{
+		Established: t.established,
+		Readable:    t.readable,
+		PeerClosed:  t.peerClosed,
+		Closed:      t.closed,
+	})
+	if err != nil {
+		t.fail(err, "telnet: "+err.Error())
+		return
+	}
+	t.conn = c
+}
+
+func (t *Telnet) fail(err error, text string) {
+	t.err, t.done = err, true
+	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: text})
+}
+
+func (t *Telnet) established(c *transport.Conn) {
+	t.connected = true
+	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
+		Text: fmt.Sprintf("telnet: Connected to %s. Port %d is open: the three-way handshake completed (from local port %d)",
+			t.dst.Addr(), t.dst.Port(), c.LocalAddr().Port())})
+}
+
+// readable shows what the server sent; after its first line (a greeting),
+// telnet closes the connection, as a person testing the port would.
+func (t *Telnet) readable(c *transport.Conn) {
+	if t.buf == nil {
+		t.buf = make([]byte, 2048)
+	}
+	for {
+		n := c.Read(t.buf)
+		if n == 0 {
+			break
+		}
+		data := t.buf[:n]
+		t.got = append(t.got, data...)
+		t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Up,
+			PDU: &layers.PDU{Kind: "telnet", ID: t.h.sim.NewID(), Len: n,
+				Summary: fmt.Sprintf("%d bytes of data: %q", n, clipBytes(data, 60)), Bytes: data},
+			Text: fmt.Sprintf("telnet: the service on port %d says %q", t.dst.Port(), clipBytes(bytes.TrimRight(data, "\r\n"), 200))})
+	}
+	if !t.closing && bytes.Contains(t.got, []byte("\n")) {
+		t.closing = true
+		t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
+			Text: "telnet: the service answered; closing the connection (telnet> quit): TCP sends FIN"})
+		c.Close()
+	}
+}
+
+func (t *Telnet) peerClosed(c *transport.Conn) {
+	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "telnet: Connection closed by foreign host."})
+	t.closing = true
+	c.Close()
+}
+
+func (t *Telnet) closed(_ *transport.Conn, err error) {
+	t.done = true
+	t.err = err
+	var text string
+	switch {
+	case errors.Is(err, transport.ErrRefused):
+		text = fmt.Sprintf("telnet: Unable to connect to remote host: Connection refused: port %d is closed (RST): no process listens on it",
+			t.dst.Port())
+	case errors.Is(err, transport.ErrTimeout) && !t.connected:
+		text = fmt.Sprintf("telnet: Unable to connect to remote host: Connection timed out: no answer to the SYNs sent to %s", t.dst)
+	case errors.Is(err, transport.ErrReset):
+		text = "telnet: Connection reset by peer"
+	case err != nil:
+		text = "telnet: connection lost: " + err.Error()
+	default:
+		text = "telnet: Connection closed."
+	}
+	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: text})
+}
+
+// clipBytes cuts b to at most n octets for a line of the trace.
+func clipBytes(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "..."
+	}
+	return string(b)
+}
