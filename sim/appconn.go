@@ -56,6 +56,12 @@ func (a *appConn) handler(established func(), closed func(error)) transport.Hand
 		},
 		Readable: func(*transport.Conn) { a.readable() },
 		Writable: func(*transport.Conn) { a.pump() },
+		// The peer will send no more: close our side too once our octets are
+		// out (a telnet that leaves after the greeting, say).
+		PeerClosed: func(*transport.Conn) {
+			a.closeWhenSent = true
+			a.pump()
+		},
 		Closed: func(_ *transport.Conn, err error) {
 			if a.sess.State() == session.Open {
 				reason := "the transport connection closed"

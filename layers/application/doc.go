@@ -23,7 +23,9 @@
 //     listings;
 //   - Client: a scripted client that logs in with USER and PASS or with APOP
 //     and sends its commands one by one; ExpectsBody tells which replies
-//     have a multi-line body.
+//     have a multi-line body;
+//   - DNSMessage, DNSZone, DNSLookup (dns.go): DNS (RFC 1035) over UDP port
+//     53: the message format, an authoritative zone and a stub resolver.
 //
 // Both sides work on parsed values and return values: the simulator frames
 // the byte stream (session layer), converts the mails (presentation layer)
