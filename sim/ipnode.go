@@ -117,14 +117,8 @@ func (n *ipNode) receive(p *Port, sig physical.Signal, m layers.Meta) {
 	if !ok {
 		return
 	}
-	f, err := datalink.Parse(frame)
-	if err != nil {
-		reason := layers.ReasonMalformed
-		if errors.Is(err, datalink.ErrFCS) {
-			reason = layers.ReasonFCS
-		}
-		n.record(layers.Event{Iface: p.Name, Layer: layers.DataLink, Dir: layers.Drop, Reason: reason,
-			Cause: m.Cause, Text: err.Error()})
+	f, ok := parseFrame(n.sim, n.name, p, frame, m)
+	if !ok {
 		return
 	}
 	if !f.IsFor(n.macs[p.Index]) {
@@ -163,4 +157,21 @@ func decodeSignal(s *Sim, node string, p *Port, sig physical.Signal, m layers.Me
 	s.Record(&layers.Event{Node: node, Iface: p.Name, Layer: layers.Physical, Dir: layers.Drop,
 		Reason: layers.ReasonLineCode, Cause: m.Cause, Text: err.Error()})
 	return nil, false
+}
+
+// parseFrame is the receiving data link layer's check shared by every
+// device that reads frames: a frame that does not parse or whose FCS does
+// not match is dropped with its reason.
+func parseFrame(s *Sim, node string, p *Port, frame []byte, m layers.Meta) (datalink.Frame, bool) {
+	f, err := datalink.Parse(frame)
+	if err == nil {
+		return f, true
+	}
+	reason := layers.ReasonMalformed
+	if errors.Is(err, datalink.ErrFCS) {
+		reason = layers.ReasonFCS
+	}
+	s.Record(&layers.Event{Node: node, Iface: p.Name, Layer: layers.DataLink, Dir: layers.Drop,
+		Reason: reason, Cause: m.Cause, Text: err.Error()})
+	return f, false
 }

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -51,14 +50,8 @@ func (sw *Switch) receive(p *Port, sig physical.Signal, m layers.Meta) {
 	if !ok {
 		return
 	}
-	f, err := datalink.Parse(frame)
-	if err != nil {
-		reason := layers.ReasonMalformed
-		if errors.Is(err, datalink.ErrFCS) {
-			reason = layers.ReasonFCS
-		}
-		sw.sim.Record(&layers.Event{Node: sw.name, Iface: p.Name, Layer: layers.DataLink, Dir: layers.Drop,
-			Reason: reason, Cause: m.Cause, Text: err.Error()})
+	f, ok := parseFrame(sw.sim, sw.name, p, frame, m)
+	if !ok {
 		return
 	}
 	d := sw.br.Forward(p.Index+1, f)
