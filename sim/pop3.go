@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -190,7 +191,26 @@ type POP3ClientConfig struct {
 	User     string
 	Pass     string
 	Commands []string
+	// Resume makes the client reconnect after a connection lost before
+	// QUIT was answered, and go on from its last checkpoint in a new
+	// session: messages already retrieved are not fetched again.
+	Resume bool
+	// IdleTimeout aborts a connection on which nothing arrived for that
+	// long while the client waits for a reply (0: DefaultIdleTimeout when
+	// Resume is set, never otherwise), as mail clients do.
+	IdleTimeout time.Duration
 }
+
+// DefaultIdleTimeout is a resuming client's idle timeout: longer than TCP
+// takes to give up retransmitting, so that a server whose connection died
+// has released the maildrop by the time the client comes back.
+const DefaultIdleTimeout = 5 * time.Minute
+
+// MaxResumes is how many times a resuming client reconnects.
+const MaxResumes = 3
+
+// resumeDelay is how long a client waits before it reconnects.
+const resumeDelay = time.Second
 
 // POP3Client is a scripted POP3 client on a host: it connects, logs in,
 // runs its commands one at a time and checks what it retrieves.
@@ -209,11 +229,27 @@ type POP3Client struct {
 	listing *strings.Builder
 	octets  int64
 	err     error
+
+	// what the run report needs
+	retr       []Retrieval
+	cur        int // index in retr of the retrieval under way, or -1
+	finished   bool
+	finishedAt time.Duration
+
+	// resuming after a lost connection
+	prev      []application.Exchange // the results of earlier sessions
+	completed map[int]bool           // messages retrieved intact (checkpointed)
+	resumes   int
+	idle      layers.Timer
 }
 
 // StartPOP3Client starts a client on h at time at.
 func (h *Host) StartPOP3Client(at time.Duration, cfg POP3ClientConfig) *POP3Client {
-	c := &POP3Client{h: h, cfg: cfg, cl: application.NewClient(cfg.User, cfg.Pass, cfg.Commands)}
+	if cfg.Resume && cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	c := &POP3Client{h: h, cfg: cfg, cl: application.NewClient(cfg.User, cfg.Pass, cfg.Commands),
+		cur: -1, completed: map[int]bool{}}
 	h.sim.At(at, c.start)
 	return c
 }
@@ -232,13 +268,16 @@ func (c *POP3Client) Err() error {
 // Done reports whether the client finished its script with QUIT answered.
 func (c *POP3Client) Done() bool { return c.cl.Done() }
 
-// Results returns every command and its reply.
-func (c *POP3Client) Results() []application.Exchange { return c.cl.Results() }
+// Results returns every command and its reply, those of earlier sessions
+// first when the client resumed.
+func (c *POP3Client) Results() []application.Exchange {
+	return append(append([]application.Exchange(nil), c.prev...), c.cl.Results()...)
+}
 
 // Retrieved returns the decoded message n, if a RETR n succeeded.
 func (c *POP3Client) Retrieved(n int) (presentation.Result, bool) {
 	want := fmt.Sprint(n)
-	for _, x := range c.cl.Results() {
+	for _, x := range c.Results() {
 		if x.Command.Keyword == "RETR" && len(x.Command.Args) == 1 && x.Command.Args[0] == want && x.Mail != nil {
 			return *x.Mail, true
 		}
@@ -252,23 +291,56 @@ func (c *POP3Client) start() {
 		Chapter: fmt.Sprintf("%s opens a TCP connection to %s port %d", h.name, c.cfg.Server.Addr(), c.cfg.Server.Port()),
 		Walk:    true,
 		Text:    fmt.Sprintf("POP3 client: connect to %s (%s)", c.cfg.Server, transport.Port(c.cfg.Server.Port()))})
+	c.dial(1)
+}
+
+// dial opens the TCP connection of session id.
+func (c *POP3Client) dial(id int) {
+	h := c.h
 	src, err := h.ip.SourceFor(c.cfg.Server.Addr())
 	if err != nil {
 		c.err = fmt.Errorf("no route to %s: %w", c.cfg.Server.Addr(), err)
 		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 client: " + c.err.Error()})
+		c.finish()
 		return
 	}
-	var a *appConn
 	conn, err := h.tcp.Dial(src, c.cfg.Server, transport.Handler{})
 	if err != nil {
 		c.err = err
 		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 client: " + err.Error()})
+		c.finish()
 		return
 	}
-	a = newAppConn(h, conn, 1, session.Initiator)
+	a := newAppConn(h, conn, id, session.Initiator)
 	a.onPiece = c.piece
 	c.a = a
 	conn.SetHandler(a.handler(c.established, c.closed))
+	c.armIdle()
+}
+
+// armIdle (re)starts the idle timer: the client waits for the server.
+func (c *POP3Client) armIdle() {
+	if c.cfg.IdleTimeout <= 0 {
+		return
+	}
+	if c.idle != nil {
+		c.idle.Stop()
+	}
+	a := c.a
+	c.idle = c.h.env.After(c.cfg.IdleTimeout, func() {
+		if c.a != a || c.cl.Done() {
+			return
+		}
+		c.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout,
+			Text: fmt.Sprintf("POP3 client: nothing from the server for %s: the connection is given up", c.cfg.IdleTimeout)})
+		a.conn.Abort()
+	})
+}
+
+func (c *POP3Client) finish() {
+	if !c.finished {
+		c.finished, c.finishedAt = true, c.h.sim.now
+	}
 }
 
 func (c *POP3Client) established() {
@@ -283,18 +355,75 @@ func (c *POP3Client) established() {
 }
 
 func (c *POP3Client) closed(err error) {
-	if !c.cl.Done() {
-		c.cl.Lost()
-		if err != nil && c.err == nil {
-			c.err = err
-		}
-		c.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
-			Text: fmt.Sprintf("POP3 client: the connection ended before QUIT was answered: %v", c.Err())})
+	if c.idle != nil {
+		c.idle.Stop()
 	}
+	if c.cl.Done() {
+		c.finish()
+		return
+	}
+	c.cl.Lost()
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	if c.cur >= 0 { // the retrieval under way failed
+		c.retr[c.cur].Done = c.h.sim.now
+		c.cur = -1
+	}
+	c.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
+		Text: fmt.Sprintf("POP3 client: the connection ended before QUIT was answered: %v", c.Err())})
+	if !c.cfg.Resume || c.resumes >= MaxResumes {
+		c.finish()
+		return
+	}
+	c.resumes++
+	c.prev = append(c.prev, c.cl.Results()...)
+	c.h.sim.After(resumeDelay, c.resume)
+}
+
+// resume reconnects in a new session that goes on from the last
+// checkpoint: the messages retrieved intact are not fetched again, while
+// the deletions are marked again, because a POP3 server forgets the marks
+// of a session that ended without QUIT (RFC 1939 section 6).
+func (c *POP3Client) resume() {
+	old := c.a.sess
+	id := old.ID() + 1
+	script := resumeScript(c.cfg.Commands, c.completed)
+	text := fmt.Sprintf("session %d resumes session %d", id, old.ID())
+	if cps := old.Checkpoints(); len(cps) > 0 {
+		last := cps[len(cps)-1]
+		text += fmt.Sprintf(" from checkpoint %d (%s, %s B)", last.N, last.Label, Thousands(last.Octets))
+	} else {
+		text += " from the start: it reached no checkpoint"
+	}
+	text += fmt.Sprintf("; script now %s", strings.Join(script, ", "))
+	c.h.record(layers.Event{Layer: layers.Session, Dir: layers.Note, Text: text,
+		Chapter: fmt.Sprintf("the connection was lost: %s reconnects and resumes (attempt %d of %d)", c.h.name, c.resumes, MaxResumes)})
+	c.err = nil
+	c.cl = application.NewClient(c.cfg.User, c.cfg.Pass, script)
+	c.greeted, c.group, c.last = false, "", application.Message{}
+	c.dial(id)
+}
+
+// resumeScript is the script that goes on from where a lost session
+// stopped: RETR and TOP of messages already retrieved intact are left out.
+func resumeScript(script []string, completed map[int]bool) []string {
+	var out []string
+	for _, cmd := range script {
+		f := strings.Fields(strings.ToUpper(cmd))
+		if len(f) >= 2 && f[0] == "RETR" {
+			if n, err := strconv.Atoi(f[1]); err == nil && completed[n] {
+				continue
+			}
+		}
+		out = append(out, cmd)
+	}
+	return out
 }
 
 // piece takes one framed piece: a reply line, or part of a multi-line body.
 func (c *POP3Client) piece(p session.Piece) {
+	c.armIdle()
 	if p.Unit == session.DotTerminated {
 		c.bodyPiece(p)
 		return
@@ -403,6 +532,10 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 				what = "top of message"
 			} else {
 				c.cl.Retrieved(n, res)
+				c.completed[n] = true
+				if c.cur >= 0 {
+					c.retr[c.cur].OK, c.retr[c.cur].Octets = true, res.Octets
+				}
 			}
 			if tracing {
 				a.record(layers.Event{Layer: layers.Application, Dir: layers.Up,
@@ -422,6 +555,10 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 					strings.ReplaceAll(strings.TrimSpace(c.listing.String()), "\r\n", "; "))})
 		}
 	}
+	if c.cur >= 0 && c.last.Keyword == "RETR" {
+		c.retr[c.cur].Done = a.h.sim.now
+		c.cur = -1
+	}
 	c.dec, c.unstuff, c.listing = nil, nil, nil
 	if err := a.sess.Expect(session.Line); err != nil {
 		a.protocolError(err)
@@ -438,10 +575,16 @@ func (c *POP3Client) next() {
 		if c.cl.Done() {
 			a.sess.Release()
 			a.conn.Close()
+			c.finish()
 		}
 		return
 	}
 	c.last = cmd
+	if cmd.Keyword == "RETR" && len(cmd.Args) == 1 {
+		n, _ := strconv.Atoi(cmd.Args[0])
+		c.retr = append(c.retr, Retrieval{Message: n, Sent: a.h.sim.now})
+		c.cur = len(c.retr) - 1
+	}
 	e := layers.Event{Layer: layers.Application, Dir: layers.Note}
 	if g, title := chapter(cmd); g != c.group {
 		c.group = g
