@@ -58,6 +58,7 @@ const (
 	ReasonNeedFrag   Reason = "fragmentation-needed" // L3: larger than the MTU with DF set
 	ReasonReassembly Reason = "reassembly-timeout"   // L3: fragments never completed
 	ReasonProtocol   Reason = "protocol-error"       // L5-L7: the peer broke the protocol
+	ReasonOutOfOrder Reason = "out-of-order"         // L2: a go-back-N receiver discards a frame after a gap
 )
 
 // Field is one header field of a PDU, in wire order.

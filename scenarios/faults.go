@@ -306,7 +306,7 @@ func firstServer(f *File, nodes map[string]*Node) *POP3Service {
 		if a.POP3 == nil {
 			continue
 		}
-		addr, err := resolve(a.POP3.Server, nodes)
+		addr, _, err := serverAddr(f, a.Node, a.POP3.Server, nodes)
 		if err != nil {
 			continue
 		}

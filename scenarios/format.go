@@ -40,6 +40,12 @@ type Node struct {
 	// queue drops a datagram (deprecated by RFC 6633; for the congestion
 	// lesson).
 	SourceQuench bool `yaml:"source_quench"`
+	// DontFragment sets DF on every datagram the node originates (RFC 791
+	// 3.2): a router whose next link is too small then drops it and
+	// answers ICMP fragmentation needed instead of fragmenting it.
+	DontFragment bool `yaml:"dont_fragment"`
+	// ARPTimeout is the lifetime of an ARP cache entry (default 60s).
+	ARPTimeout string `yaml:"arp_timeout"`
 }
 
 // Interface is a NIC of a host or router.
@@ -69,6 +75,8 @@ type TCPConfig struct {
 // Services are the servers a host runs.
 type Services struct {
 	POP3 *POP3Service `yaml:"pop3"`
+	DNS  *DNSService  `yaml:"dns"`  // format_apps.go
+	RARP *RARPService `yaml:"rarp"` // format_apps.go
 }
 
 // POP3Service is a POP3 server (RFC 1939).
@@ -77,6 +85,10 @@ type POP3Service struct {
 	Hostname string `yaml:"hostname"`
 	Users    []User `yaml:"users"`
 	Maildrop []Mail `yaml:"maildrop"`
+	// Start and Stop are when the service starts (its port is closed
+	// before) and stops (its port closes: a SYN is answered with RST).
+	Start string `yaml:"start"`
+	Stop  string `yaml:"stop"`
 }
 
 // User is a mailbox owner.
@@ -105,6 +117,17 @@ type Link struct {
 	// Unreliable marks the link that the command line's --loss, --reorder,
 	// --dup and --ber act on (by default the link with the largest delay).
 	Unreliable bool `yaml:"unreliable"`
+	// ARQ makes the data link layer of both ends acknowledge and
+	// retransmit frames itself (docs/lessons/link-arq.md).
+	ARQ *LinkARQ `yaml:"arq"`
+}
+
+// LinkARQ configures a link's ARQ sublayer: arq: {mode: go-back-n,
+// window: 4, timeout: 10ms}.
+type LinkARQ struct {
+	Mode    string `yaml:"mode"`    // stop-and-wait or go-back-n
+	Window  int    `yaml:"window"`  // go-back-n: frames unacknowledged at most, 1 to 127 (stop-and-wait: 1)
+	Timeout string `yaml:"timeout"` // retransmission timeout, longer than the link's round trip
 }
 
 // LinkFaults are the faults of a link. The keys at its top apply to both
@@ -138,11 +161,17 @@ type App struct {
 	Node  string      `yaml:"node"`
 	Start string      `yaml:"start"`
 	POP3  *POP3Client `yaml:"pop3"`
+	// The other programs (format_apps.go); an app runs exactly one.
+	Ping       *PingApp       `yaml:"ping"`
+	Telnet     *TelnetApp     `yaml:"telnet"`
+	Traceroute *TracerouteApp `yaml:"traceroute"`
+	DNS        *DNSApp        `yaml:"dns"`
+	RARP       *RARPApp       `yaml:"rarp"`
 }
 
 // POP3Client retrieves mail with a script of POP3 commands.
 type POP3Client struct {
-	Server   string   `yaml:"server"` // an address, or a node name
+	Server   string   `yaml:"server"` // an address, a node name, or a name a dns: app on the same node resolves
 	Port     int      `yaml:"port"`
 	User     string   `yaml:"user"`
 	Pass     string   `yaml:"pass"`
@@ -156,6 +185,16 @@ type Expect struct {
 	Retrieved *ExpectRetrieved `yaml:"retrieved"`
 	// Maildrop: what the server's maildrop holds at the end.
 	Maildrop *ExpectMaildrop `yaml:"maildrop"`
+	// The other expectations (format_apps.go).
+	Ping        *ExpectPing       `yaml:"ping"`
+	Telnet      *ExpectTelnet     `yaml:"telnet"`
+	Traceroute  *ExpectTraceroute `yaml:"traceroute"`
+	Resolved    *ExpectResolved   `yaml:"resolved"`
+	RARP        *ExpectRARP       `yaml:"rarp"`
+	Fragmented  *ExpectNode       `yaml:"fragmented"`
+	Reassembled *ExpectNode       `yaml:"reassembled"`
+	Dropped     *ExpectDropped    `yaml:"dropped"`
+	Reply       *ExpectReply      `yaml:"reply"`
 }
 
 // ExpectRetrieved names a client and a message number.

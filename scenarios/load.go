@@ -125,6 +125,18 @@ func (v *validator) errorf(p string, format string, args ...any) {
 	e := &Error{File: v.file, Msg: fmt.Sprintf(format, args...)}
 	if yp, err := yaml.PathString(p); err == nil {
 		if n, err := yp.FilterFile(v.ast); err == nil && n != nil {
+			// A mapping is placed at its first key rather than at the
+			// first ':'.
+			switch m := n.(type) {
+			case *ast.MappingNode:
+				if len(m.Values) > 0 && m.Values[0].Key != nil {
+					n = m.Values[0].Key
+				}
+			case *ast.MappingValueNode:
+				if m.Key != nil {
+					n = m.Key
+				}
+			}
 			if tk := n.GetToken(); tk != nil && tk.Position != nil {
 				e.Line, e.Col = tk.Position.Line, tk.Position.Column
 			}

@@ -36,7 +36,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad rate", "rate: 10Mb/s, delay: 1us, code: manchester}\n  - {a: sw1.2", "rate: fast, delay: 1us, code: manchester}\n  - {a: sw1.2", `rate "fast" is not like 10Mb/s`},
 		{"bad line code", "code: nrz}\n  - {a: pc2.eth0", "code: 4b5b}\n  - {a: pc2.eth0", `line code "4b5b": want nrz or manchester`},
 		{"YAML syntax", "nodes:", "nodes: [", ""},
-		{"unknown server", "server: 10.0.2.110", "server: mailhost", `server "mailhost" is neither an IPv4 address nor a host of this scenario`},
+		{"unknown server", "server: 10.0.2.110", "server: mailhost", `server "mailhost" is neither an IPv4 address, a host of this scenario, nor a name a ` + "`dns:`" + ` app on "client" resolves`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -41,6 +41,7 @@ type Result struct {
 	Clients  []*sim.POP3Client
 	Servers  map[string]*sim.POP3Server
 	Reports  []sim.ClientReport // how each client's run went, in Clients order
+	Sim      *sim.Sim           // the network after the run: its links and ports (for the HTML viewer)
 }
 
 // OK reports whether every expectation was met.
@@ -80,7 +81,39 @@ func (r *Result) Summary() string {
 		parts = append(parts, fmt.Sprintf("%s: %s (%s)", c.What, mark, c.Detail))
 	}
 	parts = append(parts, "simulated "+sim.Seconds(st.Duration)+" s")
-	return "Summary: " + strings.Join(parts, "; ") + r.details() // faults.go
+	return "Summary: " + strings.Join(parts, "; ") + r.details() /* faults.go */ + r.arqDetails()
+}
+
+// applyARQ puts the ARQ sublayer of a link's arq: key on both its ends.
+func applyARQ(l *sim.Link, a *LinkARQ) error {
+	if a == nil {
+		return nil
+	}
+	mode, err := datalink.ParseARQMode(a.Mode)
+	if err != nil {
+		return err
+	}
+	timeout, _ := parseDuration(a.Timeout)
+	return l.SetARQ(datalink.ARQConfig{Mode: mode, Window: a.Window, Timeout: timeout})
+}
+
+// arqDetails are the summary's lines about the links with ARQ: what the
+// data link layer at each end sent, resent, discarded and delivered.
+func (r *Result) arqDetails() string {
+	if r.Sim == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, e := range r.Sim.ARQStats() {
+		fmt.Fprintf(&b, "\n  link ARQ at %s (%s, timeout %s): DATA frames sent %s, retransmitted %s, timeouts %s; DATA frames received: delivered in order %s, duplicates discarded %s, out of order discarded %s; ACKs sent %s",
+			e.Port, e.Config.Mode, e.Config.Timeout, layers.Thousands(int64(e.Sent)), layers.Thousands(int64(e.Retransmitted)),
+			layers.Thousands(int64(e.Timeouts)), layers.Thousands(int64(e.Delivered)), layers.Thousands(int64(e.Duplicates)),
+			layers.Thousands(int64(e.OutOfOrder)), layers.Thousands(int64(e.AcksSent)))
+		if e.Down {
+			b.WriteString("; the sender gave up and declared the link down")
+		}
+	}
+	return b.String()
 }
 
 // built is a scenario turned into a simulated network.
@@ -89,9 +122,8 @@ type built struct {
 	devices map[string]sim.Device
 	hosts   map[string]*sim.Host
 	servers map[string]*sim.POP3Server
-	clients map[string]*sim.POP3Client
-	order   []*sim.POP3Client
-	watches []*sim.ClientWatch
+	apps    []*appRun // by index in the file's apps (run_apps.go)
+	watch   *watcher  // what some expectations need to see during the run
 }
 
 // Run builds the network of f, runs it with opt's seed and checks f's
@@ -101,26 +133,26 @@ func Run(f *File, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit := 120 * time.Second
-	if f.Duration != "" {
-		limit, _ = parseDuration(f.Duration)
-	}
-	b.sim.Run(limit)
-	res := &Result{Scenario: f, Seed: opt.Seed, Stats: b.sim.Stats(), Clients: b.order, Servers: b.servers}
-	for _, w := range b.watches {
-		res.Reports = append(res.Reports, w.Report())
+	b.sim.Run(limit(f))
+	res := &Result{Scenario: f, Seed: opt.Seed, Stats: b.sim.Stats(), Servers: b.servers, Sim: b.sim}
+	for _, a := range b.apps {
+		if a.pop3 != nil {
+			res.Clients = append(res.Clients, a.pop3)
+			res.Reports = append(res.Reports, a.watch.Report())
+		}
 	}
 	res.Checks = b.check(f)
 	return res, nil
 }
 
 func build(f *File, opt Options) (*built, error) {
-	s := sim.New(opt.Seed, opt.Recorder)
-	if opt.Capture != nil {
-		s.SetCapture(opt.Capture)
+	w := newWatcher(f) // run_apps.go
+	s := sim.New(opt.Seed, w.recorder(opt.Recorder))
+	if c := w.capture(opt.Capture); c != nil {
+		s.SetCapture(c)
 	}
 	b := &built{sim: s, devices: map[string]sim.Device{}, hosts: map[string]*sim.Host{},
-		servers: map[string]*sim.POP3Server{}, clients: map[string]*sim.POP3Client{}}
+		servers: map[string]*sim.POP3Server{}, watch: w}
 	for _, n := range f.Nodes {
 		d, err := b.addNode(&n)
 		if err != nil {
@@ -150,6 +182,9 @@ func build(f *File, opt Options) (*built, error) {
 		if err := applyFaults(link, a, c, l.Faults); err != nil {
 			return nil, fmt.Errorf("link %d: %w", i+1, err)
 		}
+		if err := applyARQ(link, l.ARQ); err != nil {
+			return nil, fmt.Errorf("link %d: %w", i+1, err)
+		}
 	}
 	if err := b.applyQueues(f); err != nil {
 		return nil, err
@@ -163,28 +198,8 @@ func build(f *File, opt Options) (*built, error) {
 			return nil, err
 		}
 	}
-	nodes := map[string]*Node{}
-	for i := range f.Nodes {
-		nodes[f.Nodes[i].Name] = &f.Nodes[i]
-	}
-	for _, a := range f.Apps {
-		h := b.hosts[a.Node]
-		start, _ := parseDuration(a.Start)
-		c := a.POP3
-		addr, err := resolve(c.Server, nodes)
-		if err != nil {
-			return nil, err
-		}
-		port := c.Port
-		if port == 0 {
-			port = 110
-		}
-		cl, w := h.StartPOP3ClientWatched(start, sim.POP3ClientConfig{
-			Server: netip.AddrPortFrom(addr, uint16(port)), User: c.User, Pass: c.Pass, Commands: c.Commands,
-		})
-		b.clients[a.Node] = cl
-		b.order = append(b.order, cl)
-		b.watches = append(b.watches, w)
+	if err := b.startApps(f); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -216,8 +231,9 @@ func (b *built) addNode(n *Node) (sim.Device, error) {
 		via, _ := netip.ParseAddr(r.Via)
 		routes = append(routes, network.Route{Prefix: pfx.Masked(), Gateway: via})
 	}
+	o := ipOptions(n) // run_apps.go
 	if n.Kind == "router" {
-		return s.AddRouter(n.Name, sim.RouterConfig{Interfaces: ifs, Routes: routes})
+		return s.AddRouterWith(n.Name, sim.RouterConfig{Interfaces: ifs, Routes: routes}, o)
 	}
 	cfg := sim.HostConfig{Interfaces: ifs, Routes: routes}
 	if n.Gateway != "" {
@@ -227,7 +243,7 @@ func (b *built) addNode(n *Node) (sim.Device, error) {
 	if n.TCP.MinRTO != "" {
 		cfg.TCP.MinRTO, _ = parseDuration(n.TCP.MinRTO)
 	}
-	h, err := s.AddHost(n.Name, cfg)
+	h, err := s.AddHostWith(n.Name, cfg, o)
 	if err != nil {
 		return nil, err
 	}
@@ -238,6 +254,12 @@ func (b *built) addNode(n *Node) (sim.Device, error) {
 			return nil, err
 		}
 		b.servers[n.Name] = srv
+		start, _ := parseDuration(orZero(p.Start))
+		stop, _ := parseDuration(orZero(p.Stop))
+		srv.Control().Schedule(start, stop)
+	}
+	if err := startDNSServer(h, n.Services.DNS); err != nil { // run_apps.go
+		return nil, err
 	}
 	return h, nil
 }
@@ -305,10 +327,10 @@ func (b *built) check(f *File) []Check {
 		case e.Retrieved != nil:
 			r := e.Retrieved
 			c := Check{What: fmt.Sprintf("message %d retrieved intact by %s", r.Message, r.Node)}
-			cl := b.clients[r.Node]
+			cl, why := b.retriever(r.Node, r.Message) // run_apps.go
 			switch {
 			case cl == nil:
-				c.Detail = "no POP3 client ran on " + r.Node
+				c.Detail = why
 			default:
 				got, ok := cl.Retrieved(r.Message)
 				want, known := b.storedHash(cl, r.Message)
@@ -354,6 +376,8 @@ func (b *built) check(f *File) []Check {
 				c.Detail = strings.Join(problems, "; ")
 			}
 			out = append(out, c)
+		default:
+			out = append(out, b.checkMore(f, e)) // run_apps.go
 		}
 	}
 	return out
@@ -424,10 +448,9 @@ func Topology(f *File) string {
 		}
 		return name
 	}
-	if len(f.Apps) > 0 && f.Apps[0].POP3 != nil {
-		from := f.Apps[0].Node
+	if from, dst := firstDestination(f, nodes); from != "" { // run_apps.go
 		to := ""
-		if a, err := resolve(f.Apps[0].POP3.Server, nodes); err == nil {
+		if a := dst; a.IsValid() {
 			for _, n := range f.Nodes {
 				for _, itf := range n.Interfaces {
 					if p, err := netip.ParsePrefix(itf.IP); err == nil && p.Addr() == a {

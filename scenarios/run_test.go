@@ -217,37 +217,42 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
-// TestGoldenStory compares the default text story with testdata/pop3-retr.golden
-// (go test ./scenarios -run GoldenStory -update rewrites it).
+// TestGoldenStory compares the text story of every bundled scenario with
+// testdata/NAME.golden (go test ./scenarios -run GoldenStory -update
+// rewrites them).
 func TestGoldenStory(t *testing.T) {
-	f, err := LoadBundled(Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	rec := sim.NewTextRecorder(&buf, sim.TextOptions{Model: layers.OSI7, Lang: layers.EN, NodeWidth: NodeWidth(f)})
-	res, err := Run(f, Options{Seed: f.Seed, Recorder: rec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := rec.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	buf.WriteString("\n" + res.Summary() + "\n")
-	golden := filepath.Join("testdata", Default+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-		t.Errorf("story differs from %s (-want +got):\n%s", golden, diff)
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			f, err := LoadBundled(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			rec := sim.NewTextRecorder(&buf, sim.TextOptions{Model: layers.OSI7, Lang: layers.EN, NodeWidth: NodeWidth(f)})
+			res, err := Run(f, Options{Seed: f.Seed, Recorder: rec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := rec.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			buf.WriteString("\n" + res.Summary() + "\n")
+			golden := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), buf.String()); diff != "" {
+				t.Errorf("story differs from %s (-want +got):\n%s", golden, diff)
+			}
+		})
 	}
 }

@@ -51,6 +51,9 @@ func tsharkPath(t *testing.T) string {
 // tshark runs tshark with args and returns its standard output.
 func tshark(t *testing.T, bin string, args ...string) []byte {
 	t.Helper()
+	// The link ARQ header (EtherType 0x88b5, the link-arq lesson) is
+	// osisim's own: its dissector lets tshark see the IPv4 inside.
+	args = append([]string{"-X", "lua_script:" + arqDissector}, args...)
 	cmd := exec.Command(bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -355,6 +358,9 @@ func TestTshark(t *testing.T) {
 		})
 	}
 }
+
+// arqDissector is the Lua dissector of the link ARQ header.
+const arqDissector = "../docs/lessons/osisim-arq.lua"
 
 // Checksum status values of Wireshark's proto_tree_add_checksum.
 const tsharkChecksumGood = "1"
@@ -765,6 +771,13 @@ func checkFields(t *testing.T, c *captured, frames []tsharkFrame) {
 		}
 		compareEthernet(eth, fr, add)
 		l3 := c.find(eth, "arp", "ipv4")
+		if slices.Contains(fr["eth.type"], "0x88b5") {
+			// A link ARQ frame: tshark's -T json output leaves out the
+			// fields of what the Lua dissector hands on (-T fields has
+			// them), so the layers inside are checked by the follow-TCP-
+			// stream test only.
+			l3 = nil
+		}
 		if l3 != nil {
 			switch l3.PDU.Kind {
 			case "arp":

@@ -26,6 +26,7 @@ func (v *validator) check(f *File) {
 		v.errorf("$", "the scenario has no nodes")
 	}
 	nodes := map[string]*Node{}
+	rarpHosts := rarpClients(f) // validate_apps.go
 	macs := map[datalink.MAC]string{}
 	addrs := map[netip.Addr]string{}
 	for i := range f.Nodes {
@@ -79,9 +80,21 @@ func (v *validator) check(f *File) {
 			default:
 				macs[mac] = n.Name + "." + itf.Name
 			}
+			if itf.MTU != 0 && (itf.MTU < 68 || itf.MTU > 1500) {
+				v.errorf(ip+".mtu", "MTU %d is outside 68..1500 (RFC 791 minimum, Ethernet maximum)", itf.MTU)
+			}
 			pfx, err := netip.ParsePrefix(itf.IP)
 			if err != nil || !pfx.Addr().Is4() {
 				v.errorf(ip+".ip", "address %q is not an IPv4 address with a prefix length, like 10.0.1.10/24", itf.IP)
+				continue
+			}
+			if pfx.Addr().IsUnspecified() {
+				// RFC 903: a diskless host learns its address by RARP.
+				if !rarpHosts[n.Name] || n.Kind != "host" {
+					v.errorf(ip+".ip", "%s means no address yet: only a host that runs an `rarp:` app may have it", itf.IP)
+				} else if pfx.Bits() < 8 || pfx.Bits() > 30 {
+					v.errorf(ip+".ip", "prefix /%d: the address RARP gives takes this length, use /8 to /30", pfx.Bits())
+				}
 				continue
 			}
 			if pfx.Bits() > 30 && pfx.Bits() != 32 {
@@ -90,20 +103,21 @@ func (v *validator) check(f *File) {
 			}
 			if pfx.Addr() == pfx.Masked().Addr() && pfx.Bits() < 31 {
 				v.errorf(ip+".ip", "%s is the network address of %s, not a host address", pfx.Addr(), pfx.Masked())
+			} else if pfx.Addr() == broadcastOf(pfx) && pfx.Bits() < 31 { // validate_apps.go
+				v.errorf(ip+".ip", "%s is the broadcast address of %s, not a host address", pfx.Addr(), pfx.Masked())
 			}
 			if owner := addrs[pfx.Addr()]; owner != "" {
 				v.errorf(ip+".ip", "address %s is already used by %s", pfx.Addr(), owner)
 			}
 			addrs[pfx.Addr()] = n.Name + "." + itf.Name
 			subnets = append(subnets, pfx.Masked())
-			if itf.MTU != 0 && (itf.MTU < 68 || itf.MTU > 1500) {
-				v.errorf(ip+".mtu", "MTU %d is outside 68..1500 (RFC 791 minimum, Ethernet maximum)", itf.MTU)
-			}
 		}
 		if n.Gateway != "" {
 			gw, err := netip.ParseAddr(n.Gateway)
 			if err != nil || !gw.Is4() {
 				v.errorf(p+".gateway", "gateway %q is not an IPv4 address", n.Gateway)
+			} else if len(subnets) == 0 {
+				v.errorf(p+".gateway", "gateway %s: %q has no address of its own, so no subnet to reach a gateway on", gw, n.Name)
 			} else if !inAny(gw, subnets) {
 				v.errorf(p+".gateway", "gateway %s is outside every subnet of %q (%s): a host reaches its gateway directly", gw, n.Name, prefixList(subnets))
 			}
@@ -161,24 +175,10 @@ func (v *validator) check(f *File) {
 		}
 	}
 	v.checkLinks(f, nodes)
+	v.checkServices(f, nodes) // validate_apps.go
 	v.checkApps(f, nodes, addrs)
 	v.checkFaults(f, nodes) // faults.go
-	for i, e := range f.Expect {
-		p := fmt.Sprintf("$.expect[%d]", i)
-		switch {
-		case e.Retrieved != nil && e.Maildrop == nil:
-			v.checkNode(p+".retrieved.node", e.Retrieved.Node, nodes, "host")
-			if e.Retrieved.Message < 1 {
-				v.errorf(p+".retrieved.message", "message numbers start at 1")
-			}
-		case e.Maildrop != nil && e.Retrieved == nil:
-			if v.checkNode(p+".maildrop.node", e.Maildrop.Node, nodes, "host") && nodes[e.Maildrop.Node].Services.POP3 == nil {
-				v.errorf(p+".maildrop.node", "%q runs no POP3 server", e.Maildrop.Node)
-			}
-		default:
-			v.errorf(p, "an expectation is one of `retrieved:` or `maildrop:`")
-		}
-	}
+	v.checkExpect(f, nodes)
 }
 
 func (v *validator) checkNode(p, name string, nodes map[string]*Node, kind string) bool {
@@ -233,36 +233,58 @@ func (v *validator) checkLinks(f *File, nodes map[string]*Node) {
 				v.errorf(p+".code", "line code %q: want nrz or manchester", l.Code)
 			}
 		}
+		if l.ARQ != nil {
+			v.checkARQ(p+".arq", l, nodes)
+		}
 	}
 }
 
-func (v *validator) checkApps(f *File, nodes map[string]*Node, addrs map[netip.Addr]string) {
-	for i, a := range f.Apps {
-		p := fmt.Sprintf("$.apps[%d]", i)
-		v.checkNode(p+".node", a.Node, nodes, "host")
-		if a.Start != "" {
-			if d, err := parseDuration(a.Start); err != nil || d < 0 {
-				v.errorf(p+".start", "start %q is not a time such as 0s or 1.5s", a.Start)
-			}
+// checkARQ checks a link's arq: key: the mode, its window, a timeout
+// longer than the link's round trip, and two ends that are interfaces of
+// hosts or routers with room in their MTU for the ARQ header.
+func (v *validator) checkARQ(p string, l Link, nodes map[string]*Node) {
+	a := l.ARQ
+	mode, err := datalink.ParseARQMode(a.Mode)
+	switch {
+	case err != nil:
+		v.errorf(p+".mode", "ARQ mode %q: want stop-and-wait or go-back-n", a.Mode)
+	case mode == datalink.StopAndWait && a.Window > 1:
+		v.errorf(p+".window", "stop-and-wait sends one frame at a time: leave out window (or use go-back-n), got %d", a.Window)
+	case mode == datalink.GoBackN && (a.Window < 1 || a.Window > datalink.MaxARQWindow):
+		v.errorf(p+".window", "go-back-n needs a window of 1 to %d frames, got %d", datalink.MaxARQWindow, a.Window)
+	}
+	timeout, err := parseDuration(a.Timeout)
+	if err != nil || timeout <= 0 {
+		v.errorf(p+".timeout", "ARQ timeout %q is not a positive time such as 5ms", a.Timeout)
+	} else if rate, err := ParseRate(l.Rate); err == nil && rate > 0 {
+		delay, _ := parseDuration(l.Delay)
+		// A full frame with preamble and SFD, the way there and back, and
+		// the ACK, a minimum-size frame.
+		bits := int64(8 * (datalink.MaxFrameLen + 8 + datalink.MinFrameLen + 8))
+		rtt := time.Duration(bits*int64(time.Second)/rate) + 2*delay
+		if timeout <= rtt {
+			v.errorf(p+".timeout", "ARQ timeout %s is not longer than the link's round trip of %s (a full frame, the propagation both ways and the ACK): every frame would be sent again before its ACK could arrive",
+				a.Timeout, rtt)
 		}
-		c := a.POP3
-		if c == nil {
-			v.errorf(p, "an app needs a program: `pop3:`")
+	}
+	for _, end := range []string{l.A, l.B} {
+		node, port, _ := strings.Cut(end, ".")
+		n := nodes[node]
+		if n == nil {
+			continue // reported by checkLinks
+		}
+		if n.Kind != "host" && n.Kind != "router" {
+			v.errorf(p, "ARQ runs between the interfaces of hosts and routers, %q is a %s", node, n.Kind)
 			continue
 		}
-		cp := p + ".pop3"
-		if _, err := resolve(c.Server, nodes); err != nil {
-			v.errorf(cp+".server", "%v", err)
-		}
-		if c.Port < 0 || c.Port > 65535 {
-			v.errorf(cp+".port", "port %d is outside 0..65535", c.Port)
-		}
-		if len(c.Commands) == 0 {
-			v.errorf(cp+".commands", "the POP3 client has no commands")
-		}
-		for j, cmd := range c.Commands {
-			if strings.ContainsAny(cmd, "\r\n") || strings.TrimSpace(cmd) == "" {
-				v.errorf(fmt.Sprintf("%s.commands[%d]", cp, j), "command %q must be one non-empty line", cmd)
+		for _, itf := range n.Interfaces {
+			if itf.Name == port && (itf.MTU == 0 || itf.MTU > datalink.ARQMaxPayload) {
+				mtu := strconv.Itoa(itf.MTU)
+				if itf.MTU == 0 {
+					mtu = "1500 (the default)"
+				}
+				v.errorf(p, "%s has an MTU of %s: on a link with arq it may be at most %d, as the %d-octet ARQ header shares Ethernet's 1500; set `mtu: %d`",
+					end, mtu, datalink.ARQMaxPayload, datalink.ARQHeaderLen, datalink.ARQMaxPayload)
 			}
 		}
 	}
@@ -278,11 +300,12 @@ func resolve(server string, nodes map[string]*Node) (netip.Addr, error) {
 	if n == nil || len(n.Interfaces) == 0 {
 		return netip.Addr{}, fmt.Errorf("server %q is neither an IPv4 address nor a host of this scenario", server)
 	}
-	pfx, err := netip.ParsePrefix(n.Interfaces[0].IP)
-	if err != nil {
-		return netip.Addr{}, fmt.Errorf("server %q has no valid address", server)
+	for _, itf := range n.Interfaces {
+		if pfx, err := netip.ParsePrefix(itf.IP); err == nil && pfx.Addr().Is4() && !pfx.Addr().IsUnspecified() {
+			return pfx.Addr(), nil
+		}
 	}
-	return pfx.Addr(), nil
+	return netip.Addr{}, fmt.Errorf("server %q has no valid address", server)
 }
 
 func hasPort(n *Node, port string) bool {

@@ -155,8 +155,8 @@ text 格式按章节讲述：完整地走一遍各层，重复的步骤在章末
 		"seed of the run's random source (default: the scenario's seed)",
 		"本次运行的随机数种子（默认：场景中的种子）"},
 	"flag.run.format": {
-		"output format: text, json, pcapng or pcap",
-		"输出格式：text、json、pcapng 或 pcap"},
+		"output format: text, json, html, list, follow, mermaid, pcapng or pcap",
+		"输出格式：text、json、html、list、follow、mermaid、pcapng 或 pcap"},
 	"flag.run.output": {
 		"write the trace to this file instead of standard output",
 		"把轨迹写入这个文件，而不是标准输出"},
@@ -525,6 +525,204 @@ With a port number or a service name (pop3, http, ftp, ...), show that port.`,
 		"no port or service %q: want a number 0-65535 or a service name (%s)",
 		"没有 %q 这个端口或服务：应为 0-65535 的数或服务名（%s）"},
 	"ports.and": {", ", "、"},
+
+	// run --format list: the packet list of one link end.
+	"list.title": {
+		"Frames on %s, numbered as \"osisim explain N\" takes them (out: sent there, in: received there)",
+		"%s 上的帧，编号与 \"osisim explain N\" 所用的相同（出：从这里发出，入：在这里收到）"},
+	"list.no":    {"No.", "序号"},
+	"list.time":  {"Time", "时间"},
+	"list.dir":   {"Dir", "方向"},
+	"list.src":   {"Source", "源地址"},
+	"list.dst":   {"Destination", "目的地址"},
+	"list.proto": {"Protocol", "协议"},
+	"list.len":   {"Length", "长度"},
+	"list.info":  {"Info", "信息"},
+	"list.out":   {"out", "出"},
+	"list.in":    {"in", "入"},
+	"list.dropped": {
+		"[dropped: %s]",
+		"[被丢弃：%s]"},
+	"list.nobytes": {
+		"(the frame's octets are not in the trace)",
+		"（轨迹中没有这个帧的字节）"},
+	"list.continuation": {
+		"%s continuation of a multi-line response, %s B",
+		"%s 多行响应的后续数据，%s 字节"},
+	"list.more": {
+		"(+%s B)",
+		"（另有 %s 字节）"},
+	"list.none": {
+		"No frame went through %s: is it a link end of the scenario (NODE.INTERFACE, a switch's port by number)?",
+		"没有帧经过 %s：它是场景中某条链路的一端吗（节点.接口，交换机的端口用编号）？"},
+	"list.count": {
+		"%[1]d of %[2]d frames shown on %[3]s",
+		"显示了 %[2]d 个帧中的 %[1]d 个（%[3]s）"},
+
+	// run --format follow: the application's dialog.
+	"follow.title": {
+		"The POP3 dialog as the application of %s saw it (C: client, S: server)",
+		"%s 的应用程序所见的 POP3 对话（C：客户端，S：服务器）"},
+	"follow.everyone": {"every host", "所有主机"},
+	"follow.body": {
+		"[multi-line body, %s octets: %s]",
+		"[多行正文，%s 个八位组：%s]"},
+	"follow.none": {
+		"(no POP3 dialog in this part of the run)",
+		"（这部分运行中没有 POP3 对话）"},
+
+	// run --format mermaid: a sequence diagram.
+	"mermaid.comment": {
+		"osisim: one arrow per frame on each hop, labelled with what it carries at its highest layer; paste into any Mermaid renderer",
+		"osisim：每一跳上的每个帧画一个箭头，标注它在最高层所载的内容；可贴到任何 Mermaid 渲染器中"},
+	"mermaid.drop": {
+		"%s DROP (%s): %s",
+		"%s 丢弃（%s）：%s"},
+	"mermaid.more": {
+		"(+%d more)",
+		"（另有 %d 个）"},
+	"mermaid.cut": {
+		"the first %d of %d frame hops; --all draws them all",
+		"只画了 %d 次帧传送中的前 %d 次；--all 画出全部"},
+	"mermaid.walkonly": {
+		"only the chapter that walks through every layer is drawn; --all draws the whole run",
+		"只画了走遍各层的那一章；--all 画出整个运行"},
+
+	// explain.
+	"explain.title": {
+		"Frame %d on %s: %s at %s s",
+		"帧 %d（%s）：%s，时间 %s 秒"},
+	"explain.sent": {
+		"sent to %s",
+		"发往 %s"},
+	"explain.received": {
+		"received from %s",
+		"收自 %s"},
+	"explain.size": {
+		"%d octets from the destination address to the FCS; %d octets on the wire with the preamble and SFD (%d bits)",
+		"从目的地址到 FCS 共 %d 个八位组；连同前导码和 SFD 在线路上是 %d 个八位组（%d 比特）"},
+	"explain.signal": {
+		"Physical layer: ",
+		"物理层："},
+	"explain.dropped": {
+		"What became of it: dropped (%s): %s",
+		"它的结局：被丢弃（%s）：%s"},
+	"explain.err": {
+		"Reading stops here: %s",
+		"读到这里为止：%s"},
+	"explain.diagram": {
+		"Encapsulation, from the application's message down to the bits on the wire (each layer's data is the whole PDU of the layer above):",
+		"封装：从应用的报文一直到线路上的比特（每一层的数据就是上一层的整个 PDU）："},
+	"explain.header": {
+		"%s header",
+		"%s 首部"},
+	"explain.preamble": {"Preamble", "前导码"},
+	"explain.data":     {"data", "数据"},
+	"explain.pad":      {"padding", "填充"},
+	"explain.payload":  {"payload", "载荷"},
+	"explain.octets": {
+		"%s B",
+		"%s 字节"},
+	"explain.bits": {
+		"%d bits",
+		"%d 比特"},
+	"explain.noheader": {
+		"no header on the wire: TCP/IP leaves this layer's work to the application",
+		"线路上没有首部：TCP/IP 把这一层的工作留给应用"},
+	"explain.icmp": {
+		"ICMP is part of the network layer, carried in an IPv4 datagram",
+		"ICMP 属于网络层，装在 IPv4 数据报里传送"},
+	"explain.fields": {
+		"Headers, field by field:",
+		"各个首部，逐个字段："},
+	"explain.offsets": {
+		"Offsets count octets from the frame's first octet (its destination address), as a capture does; 14.4 is bit 4 of octet 14; the preamble and SFD come before octet 0.",
+		"偏移按八位组计，从帧的第一个八位组（目的地址）算起，与抓包文件相同；14.4 表示第 14 个八位组的第 4 位；前导码和 SFD 在第 0 个八位组之前。"},
+	"explain.hdrline": {
+		"%s (%s): octets %s, %d B",
+		"%s（%s）：第 %s 个八位组，共 %d 字节"},
+	"explain.col.offset": {"offset", "偏移"},
+	"explain.col.size":   {"size", "长度"},
+	"explain.col.field":  {"field", "字段"},
+	"explain.col.value":  {"value", "值"},
+	"explain.dataline": {
+		"Data: octets %s, %d B: \"%s\"",
+		"数据：第 %s 个八位组，共 %d 字节：\"%s\""},
+	"explain.mapping": {
+		"Byte mapping, from the frame up to the application:",
+		"字节的对应关系，从帧一直到应用："},
+	"explain.span.frame": {
+		"frame octets %s (%s B) = TCP sequence numbers %s",
+		"帧的第 %s 个八位组（%s 字节）= TCP 序号 %s"},
+	"explain.relseq": {
+		" (relative %d-%d)",
+		"（相对序号 %d-%d）"},
+	"explain.span.spdu": {
+		"= octets %[2]s of session unit SPDU #%[1]d (%[3]s B)",
+		"= 会话单元 SPDU #%[1]d（%[3]s 字节）的第 %[2]s 个八位组"},
+	"explain.span.msg": {
+		"= octets %[2]s of application message #%[1]d (%[3]s B): %[4]s",
+		"= 应用报文 #%[1]d（%[3]s 字节）的第 %[2]s 个八位组：%[4]s"},
+	"explain.span.ppdu": {
+		"= part of PPDU #%d, the message as the presentation layer encoded it; on the wire a multi-line body is dot-stuffed (RFC 1939 3), so the octets count from the start of the block",
+		"= PPDU #%d 的一部分，即表示层编码后的报文；多行正文在线路上经过点填充（RFC 1939 第 3 节），所以八位组从块的开头算起"},
+	"explain.span.text": {
+		"the octets: \"%s\"",
+		"这些八位组：\"%s\""},
+	"explain.chain": {
+		"The PDUs this frame is made of, from the application down (ids as in the trace):",
+		"组成这个帧的 PDU，从应用往下（编号与轨迹中相同）："},
+	"explain.built":     {"built", "构造"},
+	"explain.forwarded": {"forwarded", "转发"},
+	"explain.pdu": {
+		"#%[1]d %[2]s by %[3]s at %[4]s s, %[5]s B (header %[6]d B)",
+		"#%[1]d，由 %[3]s 在 %[4]s 秒%[2]s，%[5]s 字节（首部 %[6]d 字节）"},
+	"explain.hex": {
+		"The frame's %d octets:",
+		"帧的 %d 个八位组："},
+	"explain.hexmore": {
+		"... and %d more octets",
+		"……另有 %d 个八位组"},
+	"cmd.explain.short": {
+		"Explain one frame of a run, header by header, down to the bits",
+		"逐个首部讲解一次运行中的一个帧，一直讲到比特"},
+	"cmd.explain.long": {
+		`Run a scenario (the default lesson, {scenario}, with no SCENARIO) and explain frame N
+of the packet list of one link end ("osisim run --format list" numbers them): the
+nested encapsulation from the application's message down to the preamble, SFD and
+FCS, every header field with its offset, size and value, and which application
+octets the frame carries, in which TCP sequence range, in which datagram.`,
+		`运行一个场景（不给 SCENARIO 时运行默认的一课 {scenario}），讲解某条链路一端的
+帧列表中的第 N 个帧（"osisim run --format list" 给出编号）：从应用的报文一直到
+前导码、SFD 和 FCS 的层层封装，每个首部字段的偏移、长度和值，以及这个帧装着
+应用的哪些八位组、在哪个 TCP 序号范围、在哪个数据报里。`},
+	"flag.explain.link": {
+		"the link end whose packet list numbers the frame, e.g. client.eth0 (default: the client's first interface)",
+		"按哪条链路一端的帧列表编号，例如 client.eth0（默认：客户端的第一个接口）"},
+	"flag.explain.seed": {
+		"seed of the run's random source (default: the scenario's seed)",
+		"本次运行的随机数种子（默认：场景中的种子）"},
+	"flag.explain.model": {
+		"label the layers as this model does: osi7, tcpip5 or tcpip4",
+		"按这个模型标注各层：osi7、tcpip5 或 tcpip4"},
+	"flag.run.link": {
+		"the link end the list format shows, e.g. client.eth0 (default: the client's first interface)",
+		"list 格式显示的链路一端，例如 client.eth0（默认：客户端的第一个接口）"},
+	"flag.run.node": {
+		"show only the events of these nodes (repeatable, or comma-separated)",
+		"只显示这些节点的事件（可重复，或用逗号分隔）"},
+	"flag.run.layer": {
+		"show only this layer of the chosen model, by number or name (repeatable)",
+		"只显示所选模型的这一层，用编号或名字（可重复）"},
+	"flag.run.proto": {
+		"show only what is or carries this protocol: arp, ipv4, icmp, tcp, udp, pop3 or dns (repeatable)",
+		"只显示属于或装着这个协议的内容：arp、ipv4、icmp、tcp、udp、pop3 或 dns（可重复）"},
+	"flag.run.from": {
+		"show only what happens at or after this simulated time, e.g. 10ms",
+		"只显示在这个模拟时间或之后发生的事，例如 10ms"},
+	"flag.run.to": {
+		"show only what happens at or before this simulated time, e.g. 40ms",
+		"只显示在这个模拟时间或之前发生的事，例如 40ms"},
 
 	// The service table of transport, in both languages; the English
 	// texts are transport.Service.Description.

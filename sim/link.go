@@ -58,6 +58,7 @@ type Link struct {
 
 	dirs    [2]*linkDir // faults, fault rules and queue figures of each direction, if any (faults.go)
 	waiting [2]int      // frames waiting for each direction's transmitter
+	arq     [2]*arqEnd  // the ARQ sublayer at each end, if the link has one (arq.go)
 
 	// What is reused frame after frame, so that a long transfer allocates
 	// next to nothing per frame.
@@ -144,8 +145,18 @@ func (l *Link) Frames() (ab, ba uint64) { return l.frames[0], l.frames[1] }
 // from. If the transmitter is busy the frame waits its turn (FIFO). The frame
 // bytes are copied. When the frame starts on the wire, the direction's
 // faults and fault rules decide its fate (faults.go): a lost frame is still
-// transmitted, then dropped in the medium.
+// transmitted, then dropped in the medium. On a link with ARQ the frame
+// goes to the sending end's ARQ sublayer first.
 func (l *Link) transmit(from *Port, frame []byte, m layers.Meta) {
+	if a := l.arq[from.side]; a != nil {
+		a.down(frame, m) // the ARQ sublayer numbers the frame and sends it when its window allows (arq.go)
+		return
+	}
+	l.send(from, frame, m)
+}
+
+// send is transmit below the ARQ sublayer, if the link has one.
+func (l *Link) send(from *Port, frame []byte, m layers.Meta) {
 	dir := from.side
 	f := l.newInflight()
 	f.from, f.to, f.m, f.fd = from, l.ends[1-dir], m, l.dirs[dir]
@@ -235,7 +246,11 @@ func (f *inflight) start() {
 
 // deliver hands the signal to the receiving port.
 func (f *inflight) deliver() {
-	f.to.Device.receive(f.to, f.sig, f.m)
+	if a := f.l.arq[f.to.side]; a != nil {
+		a.receive(f.sig, f.m) // through the ARQ sublayer to the network layer (arq.go)
+	} else {
+		f.to.Device.receive(f.to, f.sig, f.m)
+	}
 	f.done()
 }
 

@@ -25,6 +25,7 @@ type runOptions struct {
 	Model    string
 	Lang     string
 	faults   faultFlags // run_faults.go
+	views    viewFlags  // run_views.go
 }
 
 func newRunCmd(s streams) *cobra.Command {
@@ -37,7 +38,8 @@ every node did. With no argument it runs the default lesson, ` + scenarios.Defau
 
 The text format tells a story in chapters: one complete walk through the layers,
 with repetitions summed up; --all prints every event. The json format writes one
-event per line (docs/trace-format.md). The pcapng and pcap formats write a capture
+event per line (docs/trace-format.md). The html format writes one self-contained
+page that steps through the run (-o run.html). The pcapng and pcap formats write a capture
 file of every frame on every link (-o is then required); Wireshark opens it.
 
 Exit status: 0 when the scenario met its expectations, 1 when it did not,
@@ -61,11 +63,12 @@ Exit status: 0 when the scenario met its expectations, 1 when it did not,
 	}
 	f := cmd.Flags()
 	f.Uint64Var(&o.Seed, "seed", 0, "seed of the run's random source (default: the scenario's seed)")
-	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, pcapng or pcap")
+	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, html, list, follow, mermaid, pcapng or pcap")
 	f.StringVarP(&o.Output, "output", "o", "", "write the trace to this file instead of standard output")
 	f.BoolVar(&o.All, "all", false, "print every event (text format)")
 	f.StringVar(&o.Model, "model", "osi7", "read the trace through this model: osi7, tcpip5 or tcpip4")
 	o.faults.register(cmd)
+	o.views.register(cmd)
 	return cmd
 }
 
@@ -97,8 +100,8 @@ func (o *runOptions) run() error {
 		return fmt.Errorf("unknown language %q: want en or zh", o.Lang)
 	}
 	capture, isCapture := sim.ParseCaptureFormat(o.Format)
-	if o.Format != "text" && o.Format != "json" && isCapture != nil {
-		return fmt.Errorf("unknown format %q: want text, json, pcapng or pcap", o.Format)
+	if o.Format != "text" && o.Format != "json" && o.Format != "html" && !isViewFormat(o.Format) && isCapture != nil {
+		return fmt.Errorf("unknown format %q: want text, json, html, list, follow, mermaid, pcapng or pcap", o.Format)
 	}
 	if isCapture == nil && o.Output == "" {
 		return fmt.Errorf("the %s format is binary: name the capture file with -o FILE", o.Format)
@@ -127,6 +130,7 @@ func (o *runOptions) run() error {
 		rec   layers.Recorder
 		flush func() error
 		text  *sim.TextRecorder
+		page  *sim.HTMLRecorder
 	)
 	var opt scenarios.Options
 	switch o.Format {
@@ -136,6 +140,17 @@ func (o *runOptions) run() error {
 	case "json":
 		j := sim.NewJSONRecorder(w)
 		rec, flush = j, j.Flush
+		if rec, err = o.views.filter(rec, model); err != nil {
+			return err
+		}
+	case "list", "follow", "mermaid": // run_views.go
+		if rec, flush, err = o.views.recorder(o.Format, w, f, model, lang, o.All); err != nil {
+			return err
+		}
+	case "html":
+		// The page is written after the run, with the topology (run_html.go).
+		page = sim.NewHTMLRecorder()
+		rec, flush = page, func() error { return nil }
 	default:
 		text = sim.NewTextRecorder(w, sim.TextOptions{Model: model, Lang: lang, All: o.All, NodeWidth: scenarios.NodeWidth(f)})
 		rec, flush = text, text.Flush
@@ -144,11 +159,19 @@ func (o *runOptions) run() error {
 			title = f.Title.ZH
 		}
 		text.Printf("osisim  %s  seed %d  model %s\n%s\n%s\n", f.Name, seed, model, title, scenarios.Topology(f))
+		if rec, err = o.views.filter(rec, model); err != nil { // run_views.go
+			return err
+		}
 	}
 	opt.Seed, opt.Recorder = seed, rec
 	res, err := scenarios.Run(f, opt)
 	if err != nil {
 		return err
+	}
+	if page != nil {
+		if err := writeHTMLPage(w, page, f, res); err != nil {
+			return fmt.Errorf("cannot write the page: %w", err)
+		}
 	}
 	if text != nil {
 		if err := text.Flush(); err != nil {

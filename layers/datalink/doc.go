@@ -46,6 +46,32 @@
 // is on the port it came in on, and forgets an address not seen for the
 // ageing time (300 s by default).
 //
+// Link ARQ (arq.go, the link-arq lesson): on a point-to-point link the
+// data link layer may also repair what the FCS detects, as HDLC (ISO/IEC
+// 13239) and LAPB do. An ARQ sublayer between the network layer and the
+// framing numbers every frame, the receiver acknowledges the frames that
+// arrive intact (a cumulative acknowledgement: the number of the next
+// frame expected), discards duplicates and delivers in order, and the
+// sender retransmits when no acknowledgement comes back before its timer
+// expires: stop-and-wait (the alternating-bit protocol, one frame at a
+// time, sequence numbers modulo 2) or go-back-N (a window of up to 127
+// frames; on a timeout every unacknowledged frame is sent again; sequence
+// numbers modulo 256; the receiver keeps no frame after a gap). Its frames
+// are Ethernet II frames of type 0x88b5, IEEE Std 802's Local Experimental
+// Ethertype 1, with a 6-octet header before the payload:
+//
+//	 0                   1                   2                   3
+//	 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//	+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//	|     Kind      |     Mode      |   Sequence    |Acknowledgement|
+//	+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//	|   EtherType of the payload    |   Payload (DATA only) ...     |
+//	+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//
+// Kind is 1 (DATA) or 2 (ACK), Mode 1 (stop-and-wait) or 2 (go-back-N).
+// The header leaves 1494 octets for the datagram, so an interface on an
+// ARQ link has an MTU of at most 1494.
+//
 // Standards followed: IEEE 802.3 clause 3 (frame format, FCS, invalid
 // frames), Ethernet II type field values of at least 0x0600 (IEEE 802.3
 // clause 3.2.6, RFC 894 for IPv4, RFC 826 for ARP, RFC 903 for RARP),
@@ -56,4 +82,9 @@
 // other MAC control, multicast group filtering in the NIC (every multicast
 // is accepted), the spanning tree protocol (a looped topology would flood
 // forever), static filtering entries, and per-port queues in the switch.
+// Of HDLC's ARQ: piggybacked acknowledgements, REJ and SREJ (the receiver
+// asking for a retransmission), selective repeat, and the link reset
+// (SABM/UA): an ARQ sender that gives up after its retries declares the
+// link down for good. Stop-and-wait assumes a link that does not reorder
+// frames, as the alternating-bit protocol does.
 package datalink

@@ -68,6 +68,8 @@ func (t EtherType) String() string {
 		return "ARP"
 	case EtherTypeRARP:
 		return "RARP"
+	case EtherTypeARQ:
+		return "ARQ"
 	}
 	return fmt.Sprintf("0x%04x", uint16(t))
 }

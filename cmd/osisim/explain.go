@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/osisim/osisim/layers"
+	"github.com/osisim/osisim/scenarios"
+	"github.com/osisim/osisim/sim"
+)
+
+// explainOptions holds the explain command's flags and dependencies.
+type explainOptions struct {
+	streams
+	Scenario string
+	N        int
+	Link     string
+	Seed     uint64
+	SeedSet  bool
+	Model    string
+	Lang     string
+	faults   faultFlags // run_faults.go: the same run as "osisim run" with the same flags
+}
+
+func newExplainCmd(s streams) *cobra.Command {
+	o := &explainOptions{streams: s}
+	cmd := &cobra.Command{
+		Use:   "explain [SCENARIO] N",
+		Short: sim.Msg(layers.EN, "cmd.explain.short"),
+		Long:  strings.ReplaceAll(sim.Msg(layers.EN, "cmd.explain.long"), "{scenario}", scenarios.Default),
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.parseArgs(args); err != nil {
+				return err
+			}
+			o.SeedSet = cmd.Flags().Changed("seed")
+			o.faults.changed(cmd)
+			o.Lang = langValue(cmd)
+			return o.run()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Link, "link", "", sim.Msg(layers.EN, "flag.explain.link"))
+	f.Uint64Var(&o.Seed, "seed", 0, sim.Msg(layers.EN, "flag.explain.seed"))
+	f.StringVar(&o.Model, "model", "osi7", sim.Msg(layers.EN, "flag.explain.model"))
+	o.faults.register(cmd)
+	return cmd
+}
+
+// parseArgs reads [SCENARIO] N.
+func (o *explainOptions) parseArgs(args []string) error {
+	last := args[len(args)-1]
+	n, err := strconv.Atoi(last)
+	if err != nil || n < 1 {
+		return fmt.Errorf("explain: %q is not a frame number: want N from 1, as \"osisim run --format list\" numbers the frames", last)
+	}
+	o.N = n
+	if len(args) == 2 {
+		o.Scenario = args[0]
+	}
+	return nil
+}
+
+func (o *explainOptions) run() error {
+	model, err := layers.ParseModel(o.Model)
+	if err != nil {
+		return err
+	}
+	lang, err := parseLang(o.Lang)
+	if err != nil {
+		return err
+	}
+	f, err := loadScenario(o.Scenario)
+	if err != nil {
+		return err
+	}
+	if err := o.faults.apply(f); err != nil {
+		return err
+	}
+	link := o.Link
+	if link == "" {
+		link = clientLink(f)
+	}
+	if err := checkLinkEnd(f, link); err != nil {
+		return err
+	}
+	rec, err := sim.NewExplainRecorder(link, o.N)
+	if err != nil {
+		return err
+	}
+	seed := f.Seed
+	if o.SeedSet {
+		seed = o.Seed
+	}
+	// Whether the run met its expectations does not matter here: the
+	// frame is explained either way.
+	if _, err := scenarios.Run(f, scenarios.Options{Seed: seed, Recorder: rec}); err != nil {
+		return err
+	}
+	x, err := rec.Explanation()
+	if err != nil {
+		return err
+	}
+	return x.WriteText(o.Out, model, lang)
+}

@@ -1,0 +1,15 @@
+package main
+
+import (
+	"io"
+
+	"github.com/osisim/osisim/scenarios"
+	"github.com/osisim/osisim/sim"
+)
+
+// writeHTMLPage writes the step-through viewer page of a finished run.
+func writeHTMLPage(w io.Writer, page *sim.HTMLRecorder, f *scenarios.File, res *scenarios.Result) error {
+	return page.WriteHTML(w, res.Sim, sim.HTMLMeta{
+		Scenario: f.Name, Title: f.Title.EN, TitleZH: f.Title.ZH, Seed: res.Seed, Summary: res.Summary(),
+	})
+}
