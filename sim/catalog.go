@@ -173,6 +173,24 @@ text 格式按章节讲述：完整地走一遍各层，重复的步骤在章末
 		"打印 osisim 的版本"},
 
 	// models.
+	"cmd.scenarios.short": {
+		"List the bundled scenarios",
+		"列出内置的场景"},
+	"cmd.scenarios.long": {
+		"List the bundled scenarios (the lessons), one line each, in the language of --lang.\n\"osisim scenarios show NAME\" prints a scenario's file: a starting point to copy,\nchange and run with \"osisim run FILE.yaml\".",
+		"列出内置的场景（课程），每个一行，语言由 --lang 决定。\n\"osisim scenarios show 名称\" 打印一个场景的文件：可以复制、修改，\n再用 \"osisim run 文件.yaml\" 运行。"},
+	"cmd.scenarios.show.short": {
+		"Print a bundled scenario's file",
+		"打印一个内置场景的文件"},
+	"cmd.scenarios.show.long": {
+		"Print the YAML file of a bundled scenario, as a starting point for a lesson of your own:\nosisim scenarios show pop3-retr > my-lesson.yaml",
+		"打印一个内置场景的 YAML 文件，作为自己编写课程的起点：\nosisim scenarios show pop3-retr > my-lesson.yaml"},
+	"cmd.validate.short": {
+		"Check scenario files without running them",
+		"只检查场景文件，不运行"},
+	"cmd.validate.long": {
+		"Check scenario files as \"osisim run\" does before it runs anything: the YAML syntax,\nunknown keys, addresses, links, services, times and expectations. Each file prints\n\"FILE: ok\", or every problem found as FILE:LINE:COLUMN: what is wrong.\nA bundled scenario's name is accepted too.\n\nExit status: 0 when every file is valid, 2 otherwise.",
+		"像 \"osisim run\" 运行前那样检查场景文件：YAML 语法、未知的键、地址、链路、服务、\n时间和预期结果。每个文件打印 \"文件: ok\"，或者以 文件:行:列: 问题 的形式列出\n发现的每个问题。也可以给出内置场景的名称。\n\n退出状态：所有文件都有效时为 0，否则为 2。"},
 	"cmd.models.short": {
 		"Show the OSI-7, TCP/IP-5 and TCP/IP-4 models side by side",
 		"并排显示 OSI 七层、TCP/IP 五层和 TCP/IP 四层模型"},
