@@ -176,6 +176,10 @@ type POP3Client struct {
 	User     string   `yaml:"user"`
 	Pass     string   `yaml:"pass"`
 	Commands []string `yaml:"commands"`
+	// Resume: after a connection lost before QUIT was answered, reconnect
+	// and go on from the last checkpoint in a new session.
+	Resume      bool   `yaml:"resume"`
+	IdleTimeout string `yaml:"idle_timeout"` // give up a silent connection after this long (default 5m with resume)
 }
 
 // Expect is a check made at the end of the run.

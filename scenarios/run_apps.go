@@ -131,7 +131,10 @@ func (b *built) startPOP3(f *File, ar *appRun, nodes map[string]*Node) error {
 	if port == 0 {
 		port = defaultPOP3Port
 	}
-	cfg := sim.POP3ClientConfig{User: c.User, Pass: c.Pass, Commands: c.Commands}
+	cfg := sim.POP3ClientConfig{User: c.User, Pass: c.Pass, Commands: c.Commands, Resume: c.Resume}
+	if c.IdleTimeout != "" {
+		cfg.IdleTimeout, _ = parseDuration(c.IdleTimeout)
+	}
 	if _, err := netip.ParseAddr(c.Server); err != nil && dnsApp(f, a.Node, c.Server) != nil {
 		var lookup *appRun
 		for _, o := range b.apps {

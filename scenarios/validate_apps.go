@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,7 +76,7 @@ func (v *validator) timeAt(p, what, s string, f *File) (time.Duration, bool) {
 		v.errorf(p, "%s %s is negative: simulated time starts at 0", what, s)
 		return 0, false
 	case d > limit(f):
-		v.errorf(p, "%s %s is beyond the end of the run at %s (raise `duration:`)", what, s, limit(f))
+		v.errorf(p, "%s %s is beyond the end of the run at %ss (raise `duration:`)", what, s, strconv.FormatFloat(limit(f).Seconds(), 'f', -1, 64))
 		return 0, false
 	}
 	return d, true
@@ -376,6 +377,11 @@ func (v *validator) checkPOP3Client(f *File, a *App, cp string, nodes map[string
 	}
 	if len(c.Commands) == 0 {
 		v.errorf(cp+".commands", "the POP3 client has no commands")
+	}
+	if c.IdleTimeout != "" {
+		if d, err := parseDuration(c.IdleTimeout); err != nil || d <= 0 {
+			v.errorf(cp+".idle_timeout", "idle_timeout %q is not a positive time such as 5m", c.IdleTimeout)
+		}
 	}
 	for j, cmd := range c.Commands {
 		if strings.ContainsAny(cmd, "\r\n") || strings.TrimSpace(cmd) == "" {

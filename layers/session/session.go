@@ -216,8 +216,12 @@ func (s *Session) Release() error {
 	}
 	s.state = Released
 	if s.env.Tracing() {
-		s.note(fmt.Sprintf("release session %d: orderly end after %d units sent and %d received, %d checkpoints",
-			s.id, s.sent, s.recv, len(s.checkpoints)), "")
+		cps := "checkpoints"
+		if len(s.checkpoints) == 1 {
+			cps = "checkpoint"
+		}
+		s.note(fmt.Sprintf("release session %d: orderly end after %d units sent and %d received, %d %s",
+			s.id, s.sent, s.recv, len(s.checkpoints), cps), "")
 	}
 	return nil
 }
