@@ -131,16 +131,32 @@ func (n hostTCPNet) SendSegment(src, dst netip.Addr, seg []byte, m layers.Meta) 
 	h := n.h
 	h.countSegment(m.Cause)
 	m.Cause = h.explainSegment(src, dst, seg, m.Cause) // "RTO after rule: ..." (causes.go)
+	// A failure (no route) is recorded by the IP layer as a drop; TCP's
+	// retransmission timer treats it as a loss.
+	h.sendL4(network.ProtoTCP, describeSegment, src, dst, seg, m)
+}
+
+// sendL4 records a transport PDU going down (L4 encapsulation), described
+// by describe, and hands it to IP.
+func (h *Host) sendL4(proto network.Protocol, describe func(src, dst netip.Addr, b []byte) *layers.PDU,
+	src, dst netip.Addr, b []byte, m layers.Meta) {
 	l4 := layers.Meta{Cause: m.Cause, Parents: m.Parents}
 	if h.sim.tracing {
 		l4.ID = h.sim.NewID()
-		pdu := describeSegment(src, dst, seg)
+		pdu := describe(src, dst, b)
 		pdu.ID, pdu.Parents = l4.ID, m.Parents
 		h.record(layers.Event{Layer: layers.Transport, Dir: layers.Down, PDU: pdu, Cause: m.Cause, Text: pdu.Summary})
 	}
-	// A failure (no route) is recorded by the IP layer as a drop; TCP's
-	// retransmission timer treats it as a loss.
-	_ = h.ip.Send(dst, network.ProtoTCP, seg, l4)
+	_ = h.ip.Send(dst, proto, b, l4)
+}
+
+// recordL4Up records a transport PDU arriving (L4 decapsulation).
+func (h *Host) recordL4Up(describe func(src, dst netip.Addr, b []byte) *layers.PDU, d network.Datagram, m layers.Meta) {
+	if h.sim.tracing {
+		pdu := describe(d.Src, d.Dst, d.Payload)
+		pdu.ID = m.ID
+		h.record(layers.Event{Layer: layers.Transport, Dir: layers.Up, PDU: pdu, Text: pdu.Summary})
+	}
 }
 
 // hostUpper is what IP sees above it on a host.
@@ -156,18 +172,10 @@ func (u hostUpper) Deliver(d network.Datagram, m layers.Meta) {
 	}
 	switch d.Protocol {
 	case network.ProtoTCP:
-		if h.sim.tracing {
-			pdu := describeSegment(d.Src, d.Dst, d.Payload)
-			pdu.ID = m.ID
-			h.record(layers.Event{Layer: layers.Transport, Dir: layers.Up, PDU: pdu, Text: pdu.Summary})
-		}
+		h.recordL4Up(describeSegment, d, m)
 		h.tcp.HandleSegment(d.Src, d.Dst, d.Payload, m)
 	case network.ProtoUDP:
-		if h.sim.tracing {
-			pdu := describeUDP(d.Src, d.Dst, d.Payload)
-			pdu.ID = m.ID
-			h.record(layers.Event{Layer: layers.Transport, Dir: layers.Up, PDU: pdu, Text: pdu.Summary})
-		}
+		h.recordL4Up(describeUDP, d, m)
 		if unreachable := h.udp.HandleDatagram(d.Src, d.Dst, d.Payload, m); unreachable {
 			// RFC 1122 4.1.3.1: a datagram for a port with no listener is
 			// answered with ICMP port unreachable.
@@ -193,15 +201,7 @@ func (u hostUpper) DeliverICMP(src netip.Addr, msg network.ICMP, m layers.Meta) 
 type hostUDPNet struct{ h *Host }
 
 func (n hostUDPNet) SendSegment(src, dst netip.Addr, seg []byte, m layers.Meta) {
-	h := n.h
-	l4 := layers.Meta{Cause: m.Cause, Parents: m.Parents}
-	if h.sim.tracing {
-		l4.ID = h.sim.NewID()
-		pdu := describeUDP(src, dst, seg)
-		pdu.ID, pdu.Parents = l4.ID, m.Parents
-		h.record(layers.Event{Layer: layers.Transport, Dir: layers.Down, PDU: pdu, Cause: m.Cause, Text: pdu.Summary})
-	}
-	_ = h.ip.Send(dst, network.ProtoUDP, seg, l4)
+	n.h.sendL4(network.ProtoUDP, describeUDP, src, dst, seg, m)
 }
 
 // routerUpper receives what is addressed to the router itself.
