@@ -574,7 +574,9 @@ func portsOf(d Device) []htmlPort {
 
 // layoutNodes places the nodes on a grid: the longest chain of each
 // connected part of the network on one row, from left to right, and every
-// other node below the chain node it hangs from.
+// other node below the chain node it hangs from. Each further connected
+// part goes below the one before, and nodes connected to nothing share a
+// last row.
 func layoutNodes(nodes []htmlNode, edges [][2]int) {
 	n := len(nodes)
 	adj := make([][]int, n)
@@ -606,13 +608,20 @@ func layoutNodes(nodes []htmlNode, edges [][2]int) {
 		return dist, from, order
 	}
 	placed := make([]bool, n)
-	col := 0.0
+	row := 0.0  // where the next connected part starts
+	lone := 0.0 // the next column of the row of unconnected nodes
+	var loners []int
 	for start := 0; start < n; start++ {
 		if placed[start] {
 			continue
 		}
 		// The component's diameter: the farthest node from start, then
 		// the farthest from that one.
+		if len(adj[start]) == 0 {
+			loners = append(loners, start)
+			placed[start] = true
+			continue
+		}
 		_, _, comp := bfs([]int{start})
 		far := func(dist []int) int {
 			best := comp[0]
@@ -641,9 +650,9 @@ func layoutNodes(nodes []htmlNode, edges [][2]int) {
 		}
 		x := map[int]float64{}
 		for i, v := range chain {
-			nodes[v].X, nodes[v].Y = col+float64(i), 0
+			nodes[v].X, nodes[v].Y = float64(i), row
 			placed[v] = true
-			x[v] = col + float64(i)
+			x[v] = float64(i)
 		}
 		dist, parent, order := bfs(chain)
 		// Off-chain nodes: grouped by the chain column they hang from and
@@ -654,11 +663,13 @@ func layoutNodes(nodes []htmlNode, edges [][2]int) {
 		}
 		groups := map[slot][]int{}
 		var slots []slot
+		depth := 0
 		for _, v := range order {
 			if dist[v] == 0 {
 				continue
 			}
 			x[v] = x[parent[v]]
+			depth = max(depth, dist[v])
 			s := slot{x[v], dist[v]}
 			if _, ok := groups[s]; !ok {
 				slots = append(slots, s)
@@ -669,10 +680,14 @@ func layoutNodes(nodes []htmlNode, edges [][2]int) {
 			g := groups[s]
 			for k, v := range g {
 				nodes[v].X = s.x + (float64(k)-float64(len(g)-1)/2)*0.7
-				nodes[v].Y = float64(s.y)
+				nodes[v].Y = row + float64(s.y)
 				placed[v] = true
 			}
 		}
-		col += float64(len(chain))
+		row += float64(depth) + 1.4
+	}
+	for _, v := range loners {
+		nodes[v].X, nodes[v].Y = lone, row
+		lone++
 	}
 }

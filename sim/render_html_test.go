@@ -226,16 +226,18 @@ func TestHTMLRecorderLink(t *testing.T) {
 }
 
 func TestLayoutNodes(t *testing.T) {
-	// client - sw1 - r1 - server, and pc2 on sw1; a lone node apart.
-	nodes := []htmlNode{{Name: "client"}, {Name: "sw1"}, {Name: "r1"}, {Name: "pc2"}, {Name: "server"}, {Name: "lone"}}
-	edges := [][2]int{{0, 1}, {1, 2}, {3, 1}, {2, 4}}
+	// client - sw1 - r1 - server, and pc2 on sw1; a - b apart, and a
+	// lone node.
+	nodes := []htmlNode{{Name: "client"}, {Name: "sw1"}, {Name: "r1"}, {Name: "pc2"}, {Name: "server"}, {Name: "lone"}, {Name: "a"}, {Name: "b"}}
+	edges := [][2]int{{0, 1}, {1, 2}, {3, 1}, {2, 4}, {6, 7}}
 	layoutNodes(nodes, edges)
 	got := map[string][2]float64{}
 	for _, n := range nodes {
 		got[n.Name] = [2]float64{n.X, n.Y}
 	}
 	want := map[string][2]float64{
-		"client": {0, 0}, "sw1": {1, 0}, "r1": {2, 0}, "server": {3, 0}, "pc2": {1, 1}, "lone": {4, 0},
+		"client": {0, 0}, "sw1": {1, 0}, "r1": {2, 0}, "server": {3, 0}, "pc2": {1, 1},
+		"a": {0, 2.4}, "b": {1, 2.4}, "lone": {0, 3.8},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("layout (-want +got):\n%s", diff)

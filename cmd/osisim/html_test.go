@@ -179,6 +179,14 @@ func writePage(t *testing.T, scenario string) string {
 	return out
 }
 
+// highlighted lists the highlighted octets of the hex dump as
+// "offset:hex", from the runs of the dump.
+func highlighted(t *testing.T, b *browser) string {
+	t.Helper()
+	return eval[string](t, b, `Array.prototype.map.call(document.querySelectorAll('#hexBody span.hi'),function(e){`+
+		`var at=+e.getAttribute('data-b');return e.textContent.trim().split(/\s+/).map(function(h,i){return (at+i)+':'+h}).join(' ')}).join(' ')`)
+}
+
 // selected returns the sequence number of the selected event, as the list
 // shows it.
 func selected(t *testing.T, b *browser) string {
@@ -235,15 +243,15 @@ func TestHTMLViewerSteps(t *testing.T) {
 	}
 	// The header (destination, source, type), the padding and the FCS are
 	// highlighted: 14 + 18 + 4 octets of the 64.
-	if got := eval[int](t, b, `document.querySelectorAll('#hexBody b[data-b]').length`); got != 64 {
-		t.Errorf("hex dump shows %d octets, want 64", got)
+	if got := eval[int](t, b, `document.querySelectorAll('#hexBody .hl').length`); got != 4 {
+		t.Errorf("hex dump shows %d lines, want 4 of 16 octets", got)
 	}
-	if got := eval[int](t, b, `document.querySelectorAll('#hexBody b.hi').length`); got != 36 {
+	if got := len(strings.Fields(highlighted(t, b))); got != 36 {
 		t.Errorf("%d octets highlighted for the Ethernet header and trailer, want 36", got)
 	}
 	// Choosing the Type field highlights its two octets, 0x0806 (ARP).
 	b.do(t, chromedp.Click(`#treeBody .fld[data-sec="0"][data-fld="2"]`))
-	hi := eval[string](t, b, `Array.prototype.map.call(document.querySelectorAll('#hexBody b.hi'),function(e){return e.getAttribute('data-b')+':'+e.textContent}).join(' ')`)
+	hi := highlighted(t, b)
 	if hi != "12:08 13:06" {
 		t.Errorf("highlighted after choosing Type: %q, want \"12:08 13:06\"", hi)
 	}
@@ -252,12 +260,14 @@ func TestHTMLViewerSteps(t *testing.T) {
 	}
 	// The nested ARP header: its Opcode field is octets 20 and 21.
 	b.do(t, chromedp.Click(`#treeBody .sec[data-sec="1"]`), chromedp.Click(`#treeBody .fld[data-sec="1"][data-fld="4"]`))
-	hi = eval[string](t, b, `Array.prototype.map.call(document.querySelectorAll('#hexBody b.hi'),function(e){return e.getAttribute('data-b')+':'+e.textContent}).join(' ')`)
+	hi = highlighted(t, b)
 	if hi != "20:00 21:01" {
 		t.Errorf("highlighted after choosing the ARP Opcode: %q, want \"20:00 21:01\"", hi)
 	}
-	// A click on an octet selects the field it belongs to.
-	b.do(t, chromedp.Click(`#hexBody b[data-b="30"]`))
+	// A click on an octet selects the field it belongs to: octet 30 is
+	// on the second line, in the 15th column.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`(function(){var l=document.querySelectorAll('#hexBody .hl')[1],r=l.getBoundingClientRect(),w=osisimViewer.charWidth();`+
+		`l.dispatchEvent(new MouseEvent('click',{bubbles:true,clientX:r.left+w*(6+14*3+1+0.5),clientY:r.top+5}))})()`))
 	if got := text(t, b, "#treeBody .fld.sel"); !strings.HasPrefix(got, "Sender IP Address:") {
 		t.Errorf("after a click on octet 30: selected field %q, want Sender IP Address", got)
 	}
@@ -349,8 +359,16 @@ func TestHTMLViewerLossy(t *testing.T) {
 	}
 	// Responsive: stepping through 300 events takes well under a second
 	// each.
-	ms := eval[float64](t, b, `(function(){osisimViewer.state.filter.marked=false;var t0=performance.now();for(var k=0;k<300;k++)osisimViewer.step(1);return performance.now()-t0})()`)
+	b.do(t, chromedp.Click("#fMarked"))
+	if got := eval[int](t, b, `osisimViewer.state.F.length`); got != n {
+		t.Fatalf("%d events listed after clearing the filter, want %d", got, n)
+	}
+	b.do(t, chromedp.Evaluate[chromedp.Void](`osisimViewer.select(0)`))
+	ms := eval[float64](t, b, `(function(){var t0=performance.now();for(var k=0;k<300;k++)osisimViewer.step(1);return performance.now()-t0})()`)
 	t.Logf("300 steps in %.0f ms", ms)
+	if got := selected(t, b); got != "301" {
+		t.Errorf("after 300 steps from the first event: event %q, want 301", got)
+	}
 	if ms > 15000 {
 		t.Errorf("300 steps took %.0f ms", ms)
 	}

@@ -220,7 +220,7 @@ func TestClientBodies(t *testing.T) {
 		t.Fatal("UIDL 2: a body expected")
 	}
 	step("+OK 2 790")
-	step("+OK top of message 2 follows")
+	step("+OK 372 octets: top of message 2, header and the first 3 body lines")
 	c.Topped(2, presentation.Result{Subject: "top"})
 	step("+OK 2 messages")
 	c.Listed([]byte("1 x\r\n")) // not a scan listing

@@ -67,7 +67,7 @@
 //	STAT           +OK 2 2838
 //	LIST [n]       +OK 2 messages (2838 octets) and a scan listing | +OK 2 790
 //	UIDL [n]       +OK unique-id listing follows and "n id" lines | +OK 2 1ac1d3023f3279f0
-//	TOP n k        +OK top of message n follows: header and the first k body lines (372 octets)
+//	TOP n k        +OK 372 octets: top of message n, header and the first k body lines
 //	RETR n         +OK 790 octets and the mail
 //	DELE n         +OK message 1 deleted
 //	RSET           +OK maildrop has 2 messages (2838 octets)

@@ -95,7 +95,11 @@ func (s *Server) top(cmd Message) Reply {
 		return s.msgErr(cmd, n, err)
 	}
 	t := NewTop(e, lines)
-	return Reply{Line: OK(fmt.Sprintf("top of message %d follows: header and %s (%d octets)", n, t.what(), t.Size())), Body: t,
+	// The reply starts with the octet count, as RETR's does: RFC 1939
+	// leaves the text free, but readers such as Wireshark's POP dissector
+	// take the first word after "+OK" of a TOP or RETR reply for the
+	// length of what follows.
+	return Reply{Line: OK(fmt.Sprintf("%d octets: top of message %d, header and %s", t.Size(), n, t.what())), Body: t,
 		Note: fmt.Sprintf("TOP %d %d: the header (%s octets) and %s of message %d, %s of its %s octets, follow as a multi-line response",
 			n, lines, layers.Thousands(int64(e.HeaderLen())), t.what(), n, layers.Thousands(t.Size()), layers.Thousands(e.Size()))}
 }

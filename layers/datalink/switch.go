@@ -87,15 +87,15 @@ func (s *Switch) Forward(in int, f Frame) Decision {
 			if e.port == in {
 				// IEEE 802.1D clause 7.7: a frame never goes out on the port
 				// it was received on; the destination has already seen it.
+				// The drop is recorded even when nothing traces, so that
+				// the run's drop counts do not depend on the trace.
 				d.Filtered = true
-				if s.env.Tracing() {
-					s.env.Record(layers.Event{
-						Layer:  layers.DataLink,
-						Dir:    layers.Drop,
-						Text:   fmt.Sprintf("destination %s is on port %d, the port the frame came in on: filtered", f.Dst, in),
-						Reason: layers.ReasonFiltered,
-					})
-				}
+				s.env.Record(layers.Event{
+					Layer:  layers.DataLink,
+					Dir:    layers.Drop,
+					Text:   fmt.Sprintf("destination %s is on port %d, the port the frame came in on: filtered", f.Dst, in),
+					Reason: layers.ReasonFiltered,
+				})
 				return d
 			}
 			d.Out = []int{e.port}

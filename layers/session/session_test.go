@@ -76,7 +76,7 @@ func TestSessionPOP3Dialog(t *testing.T) {
 		"L5 note: session 1: the initiator ends its turn with a line; the turn passes to the responder (half-duplex dialog control)",
 		"L5 note: session 1: the responder ends its turn with a line; the turn passes to the initiator (half-duplex dialog control)",
 		"L5 note: checkpoint 1: message 1 complete (2,941 B)",
-		"L5 note: release session 1: orderly end after 3 units sent and 5 received, 1 checkpoints",
+		"L5 note: release session 1: orderly end after 3 units sent and 5 received, 1 checkpoint",
 	}
 	if diff := cmp.Diff(want, env.Texts()); diff != "" {
 		t.Errorf("trace differs (-want +got):\n%s", diff)

@@ -35,9 +35,7 @@ func (c *Conn) input(seg *Segment) {
 	wnd := c.rcvWindow()
 	if !acceptable(seg.Seq, segLen, c.rcvNxt, wnd) {
 		if seg.Flags&RST != 0 {
-			if tracing {
-				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST with seq "+c.relRcv(seg.Seq)+" outside the receive window ignored")
-			}
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST with seq "+c.relRcv(seg.Seq)+" outside the receive window ignored")
 			return
 		}
 		if c.state == TimeWait && seg.Flags&FIN != 0 {
@@ -46,21 +44,19 @@ func (c *Conn) input(seg *Segment) {
 			c.timeWait.set(2 * c.t.cfg.MSL)
 		}
 		c.sendAck("")
-		if tracing {
-			end := seg.Seq + segLen
-			switch {
-			case segLen > 0 && seqLEQ(end, c.rcvNxt):
-				c.stats.DuplicatesIn++
-				c.t.record(layers.Drop, layers.ReasonDuplicate, "", "duplicate: seq "+c.relRcv(seg.Seq)+".."+c.relRcv(end)+" already received (RCV.NXT="+c.relRcv(c.rcvNxt)+"): answered ACK")
-			case segLen > 0 && wnd == 0:
-				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "receive window is 0: "+strconv.Itoa(len(seg.Payload))+" bytes at seq "+c.relRcv(seg.Seq)+" not accepted, answered ACK")
-			default:
-				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", fmt.Sprintf(
-					"seq %s..%s outside the receive window %s..%s: answered ACK",
-					c.relRcv(seg.Seq), c.relRcv(end), c.relRcv(c.rcvNxt), c.relRcv(c.rcvNxt+wnd)))
-			}
-		} else if segLen > 0 && seqLEQ(seg.Seq+segLen, c.rcvNxt) {
+		// A drop is recorded even when nothing traces: the run's drop
+		// counts must not depend on whether a trace is written.
+		end := seg.Seq + segLen
+		switch {
+		case segLen > 0 && seqLEQ(end, c.rcvNxt):
 			c.stats.DuplicatesIn++
+			c.t.record(layers.Drop, layers.ReasonDuplicate, "", "duplicate: seq "+c.relRcv(seg.Seq)+".."+c.relRcv(end)+" already received (RCV.NXT="+c.relRcv(c.rcvNxt)+"): answered ACK")
+		case segLen > 0 && wnd == 0:
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "receive window is 0: "+strconv.Itoa(len(seg.Payload))+" bytes at seq "+c.relRcv(seg.Seq)+" not accepted, answered ACK")
+		default:
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", fmt.Sprintf(
+				"seq %s..%s outside the receive window %s..%s: answered ACK",
+				c.relRcv(seg.Seq), c.relRcv(end), c.relRcv(c.rcvNxt), c.relRcv(c.rcvNxt+wnd)))
 		}
 		return
 	}
@@ -70,9 +66,7 @@ func (c *Conn) input(seg *Segment) {
 	if seg.Flags&RST != 0 {
 		if seg.Seq != c.rcvNxt {
 			c.sendAck("challenge ACK")
-			if tracing {
-				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST at seq "+c.relRcv(seg.Seq)+", not exactly RCV.NXT="+c.relRcv(c.rcvNxt)+": challenge ACK sent (RFC 5961 3.2)")
-			}
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST at seq "+c.relRcv(seg.Seq)+", not exactly RCV.NXT="+c.relRcv(c.rcvNxt)+": challenge ACK sent (RFC 5961 3.2)")
 			return
 		}
 		c.resetInput()
@@ -83,25 +77,19 @@ func (c *Conn) input(seg *Segment) {
 	// (RFC 5961 4.2).
 	if seg.Flags&SYN != 0 {
 		c.sendAck("challenge ACK")
-		if tracing {
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "SYN on an open connection: challenge ACK sent (RFC 5961 4.2)")
-		}
+		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "SYN on an open connection: challenge ACK sent (RFC 5961 4.2)")
 		return
 	}
 
 	// Fifth check: the ACK field.
 	if seg.Flags&ACK == 0 {
-		if tracing {
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "segment without the ACK bit dropped")
-		}
+		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "segment without the ACK bit dropped")
 		return
 	}
 	if c.state == SynReceived {
 		if !(seqLT(c.sndUna, seg.Ack) && seqLEQ(seg.Ack, c.sndMax)) {
 			c.t.sendReset(connKey{c.local, c.remote}, seg, "bad ACK in SYN-RECEIVED")
-			if tracing {
-				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+strconv.FormatUint(uint64(seg.Ack), 10)+" does not acknowledge our SYN: answered RST")
-			}
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+strconv.FormatUint(uint64(seg.Ack), 10)+" does not acknowledge our SYN: answered RST")
 			return
 		}
 		c.sndWnd = uint32(seg.Window)
@@ -111,9 +99,7 @@ func (c *Conn) input(seg *Segment) {
 	}
 	if seqGT(seg.Ack, c.sndMax) {
 		c.sendAck("")
-		if tracing {
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+c.relSnd(seg.Ack)+" acknowledges data not yet sent (SND.NXT="+c.relSnd(c.sndMax)+"): answered ACK")
-		}
+		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+c.relSnd(seg.Ack)+" acknowledges data not yet sent (SND.NXT="+c.relSnd(c.sndMax)+"): answered ACK")
 		return
 	}
 	finAcked := false
@@ -170,9 +156,7 @@ func (c *Conn) synSentInput(seg *Segment) {
 			if seg.Flags&RST == 0 {
 				c.t.sendReset(connKey{c.local, c.remote}, seg, "bad ACK in SYN-SENT")
 			}
-			if tracing {
-				c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+strconv.FormatUint(uint64(seg.Ack), 10)+" does not acknowledge our SYN")
-			}
+			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+strconv.FormatUint(uint64(seg.Ack), 10)+" does not acknowledge our SYN")
 			return
 		}
 		ackOK = true
@@ -180,15 +164,13 @@ func (c *Conn) synSentInput(seg *Segment) {
 	if seg.Flags&RST != 0 {
 		if ackOK {
 			c.finish(ErrRefused, "the peer answered our SYN with RST: connection refused")
-		} else if tracing {
+		} else {
 			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST without ACK ignored in SYN-SENT")
 		}
 		return
 	}
 	if seg.Flags&SYN == 0 {
-		if tracing {
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "segment without SYN or RST ignored in SYN-SENT")
-		}
+		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "segment without SYN or RST ignored in SYN-SENT")
 		return
 	}
 	c.irs = seg.Seq
@@ -264,9 +246,7 @@ func (c *Conn) resetInput() {
 	case TimeWait:
 		// RFC 1337: an RST in TIME-WAIT is ignored, so that it cannot
 		// cut TIME-WAIT short.
-		if c.t.env.Tracing() {
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST in TIME-WAIT ignored (RFC 1337)")
-		}
+		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST in TIME-WAIT ignored (RFC 1337)")
 	default:
 		c.finish(ErrReset, "RST received: connection reset by the peer")
 	}

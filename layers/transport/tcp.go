@@ -309,13 +309,11 @@ func (t *TCP) Conns() int { return len(t.conns) }
 func (t *TCP) HandleSegment(src, dst netip.Addr, b []byte, m layers.Meta) {
 	seg, err := Parse(b, src, dst)
 	if err != nil {
-		if t.env.Tracing() {
-			reason := layers.ReasonMalformed
-			if errors.Is(err, ErrChecksum) {
-				reason = layers.ReasonChecksum
-			}
-			t.record(layers.Drop, reason, "", "segment dropped: "+err.Error())
+		reason := layers.ReasonMalformed
+		if errors.Is(err, ErrChecksum) {
+			reason = layers.ReasonChecksum
 		}
+		t.record(layers.Drop, reason, "", "segment dropped: "+err.Error())
 		return
 	}
 	key := connKey{netip.AddrPortFrom(dst, seg.DstPort), netip.AddrPortFrom(src, seg.SrcPort)}
@@ -334,18 +332,15 @@ func (t *TCP) HandleSegment(src, dst netip.Addr, b []byte, m layers.Meta) {
 
 // closedInput answers a segment that belongs to no connection, as RFC 9293
 // 3.10.7.1 says for the CLOSED state: an RST is dropped; anything else gets
-// an RST that the sender will accept.
+// an RST that the sender will accept. Drops are recorded even when nothing
+// traces, so that the run's drop counts do not depend on the trace.
 func (t *TCP) closedInput(key connKey, seg *Segment, reason layers.Reason, what string) {
 	if seg.Flags&RST != 0 {
-		if t.env.Tracing() {
-			t.record(layers.Drop, layers.ReasonNoConn, "", what+": RST for no connection ignored")
-		}
+		t.record(layers.Drop, layers.ReasonNoConn, "", what+": RST for no connection ignored")
 		return
 	}
 	t.sendReset(key, seg, what)
-	if t.env.Tracing() {
-		t.record(layers.Drop, reason, "", what+": answered RST")
-	}
+	t.record(layers.Drop, reason, "", what+": answered RST")
 }
 
 // sendReset sends the RST of RFC 9293 3.10.7.1: <SEQ=SEG.ACK><CTL=RST> if
@@ -365,17 +360,13 @@ func (t *TCP) sendReset(key connKey, seg *Segment, cause string) {
 func (t *TCP) listenInput(key connKey, seg *Segment) {
 	switch {
 	case seg.Flags&RST != 0:
-		if t.env.Tracing() {
-			t.record(layers.Drop, layers.ReasonNoConn, "", "RST for no connection on listening port "+strconv.Itoa(int(seg.DstPort))+" ignored")
-		}
+		t.record(layers.Drop, layers.ReasonNoConn, "", "RST for no connection on listening port "+strconv.Itoa(int(seg.DstPort))+" ignored")
 		return
 	case seg.Flags&ACK != 0:
 		t.closedInput(key, seg, layers.ReasonNoConn, "no connection from "+key.remote.String()+" on port "+strconv.Itoa(int(seg.DstPort)))
 		return
 	case seg.Flags&SYN == 0:
-		if t.env.Tracing() {
-			t.record(layers.Drop, layers.ReasonNoConn, "", "segment without SYN for listening port "+strconv.Itoa(int(seg.DstPort))+" dropped")
-		}
+		t.record(layers.Drop, layers.ReasonNoConn, "", "segment without SYN for listening port "+strconv.Itoa(int(seg.DstPort))+" dropped")
 		return
 	}
 	c := t.newConn(key.local, key.remote)

@@ -71,27 +71,24 @@ func (u *UDP) SendTo(local, remote netip.AddrPort, payload []byte, parent uint64
 }
 
 // HandleDatagram takes a datagram from IP. A datagram that fails to parse
-// or to checksum is dropped. It returns unreachable = true when no one is
+// or to checksum is dropped (drops are recorded even when nothing traces,
+// so that the run's drop counts do not depend on the trace). It returns unreachable = true when no one is
 // bound to the destination port: the caller should then answer with ICMP
 // port unreachable (RFC 1122 4.1.3.1).
 func (u *UDP) HandleDatagram(src, dst netip.Addr, b []byte, m layers.Meta) (unreachable bool) {
 	d, err := ParseDatagram(b, src, dst)
 	if err != nil {
-		if u.env.Tracing() {
-			reason := layers.ReasonMalformed
-			if errors.Is(err, ErrChecksum) {
-				reason = layers.ReasonChecksum
-			}
-			u.env.Record(layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: reason, Text: "datagram dropped: " + err.Error()})
+		reason := layers.ReasonMalformed
+		if errors.Is(err, ErrChecksum) {
+			reason = layers.ReasonChecksum
 		}
+		u.env.Record(layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: reason, Text: "datagram dropped: " + err.Error()})
 		return false
 	}
 	recv, ok := u.binds[d.DstPort]
 	if !ok {
-		if u.env.Tracing() {
-			u.env.Record(layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: layers.ReasonPortClosed,
-				Text: "UDP port " + strconv.Itoa(int(d.DstPort)) + " closed: nothing bound, ICMP port unreachable is due"})
-		}
+		u.env.Record(layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: layers.ReasonPortClosed,
+			Text: "UDP port " + strconv.Itoa(int(d.DstPort)) + " closed: nothing bound, ICMP port unreachable is due"})
 		return true
 	}
 	recv(netip.AddrPortFrom(src, d.SrcPort), dst, append([]byte(nil), d.Payload...))

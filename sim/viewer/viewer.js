@@ -226,10 +226,13 @@
 
   // ---- rendering ----
   function render() {
-    var P = window.PROF || (window.PROF = {});
-    [['list', scrollToCurrent], ['cap', renderCaption], ['topo', renderTopology], ['stack', renderStack], ['tree', renderTree], ['hex', renderHex], ['tl', drawTimeline]].forEach(function (x) {
-      var t0 = performance.now(); x[1](); P[x[0]] = (P[x[0]] || 0) + performance.now() - t0;
-    });
+    renderCaption();
+    scrollToCurrent();
+    renderTopology();
+    renderStack();
+    renderTree();
+    renderHex();
+    drawTimeline();
     var e = E[st.cur];
     $('pos').textContent = '#' + e.seq + ' / ' + E[N - 1].seq;
     $('jump').value = e.seq;
@@ -453,29 +456,43 @@
     var per = 16, ascii = true;
     if (width / chW < 73) ascii = false;
     if (width / chW < 56) { per = 8; ascii = true; }
+    hexLayout = { per: per, chW: chW };
+    // Each line is plain text with a span per run of octets of one kind
+    // (highlighted, of this PDU's header, or neither): a few elements per
+    // line, so that even a full-size frame lays out fast.
     var lines = [];
     for (var off = 0; off < bytes.length; off += per) {
-      var hx = [], as = [];
       var o = off.toString(16);
       while (o.length < 4) o = '0' + o;
-      for (var k = 0; k < per; k++) {
-        var b = off + k;
-        if (b >= bytes.length) { hx.push('  '); continue; }
-        var v = bytes[b];
-        var hv = (v < 16 ? '0' : '') + v.toString(16);
+      var h = '<span class="off">' + o + '</span>  ', as = '', run = '', runCls = '', runAt = off;
+      var wrap = function () {
+        return runCls ? '<span class="' + runCls + '" data-b="' + runAt + '">' + run + '</span>' : run;
+      };
+      for (var k = 0; k < per && off + k < bytes.length; k++) {
+        var b = off + k, v = bytes[b];
         var cls = hi[b] ? 'hi' : (own[b] ? 'sec' : '');
-        hx.push('<b data-b="' + b + '"' + (cls ? ' class="' + cls + '"' : '') + '>' + hv + '</b>');
-        as.push(v >= 32 && v < 127 ? esc(String.fromCharCode(v)) : '.');
-        if (k === 7 && per === 16) hx[hx.length - 1] += ' ';
+        var hv = (v < 16 ? '0' : '') + v.toString(16);
+        var sep = k === 8 ? '  ' : ' ';
+        if (k === 0) { runCls = cls; run = hv; }
+        else if (cls === runCls) run += sep + hv;
+        else { h += wrap() + sep; runCls = cls; runAt = b; run = hv; }
+        as += v >= 32 && v < 127 ? esc(String.fromCharCode(v)) : '.';
       }
-      lines.push('<span class="off">' + o + '</span>  ' + hx.join(' ') + (ascii ? '  <span class="asc">' + as.join('') + '</span>' : ''));
+      h += wrap();
+      if (ascii) {
+        var pad = per - Math.min(per, bytes.length - off);
+        h += new Array(pad * 3 + (per === 16 && pad > 8 ? 1 : 0) + 1).join(' ') + '  <span class="asc">' + as + '</span>';
+      }
+      lines.push('<div class="hl" data-o="' + off + '">' + h + '</div>');
     }
-    body.innerHTML = lines.join('\n');
+    body.innerHTML = lines.join('');
     var n = Object.keys(hi).length;
     $('hexInfo').textContent = '\u2014 ' + bytes.length + ' ' + t('octets') + (p.borrowed ? ' (' + t('carried') + ')' : '') +
       (n ? ', ' + n + ' ' + t('shown') : '');
     afterLayout();
   }
+
+  var hexLayout = { per: 16, chW: 8 };
 
   // Once laid out, the current event's row of the layer panel and the
   // highlighted octets are scrolled into sight: in the next frame, so that
@@ -491,7 +508,7 @@
         var top = cur.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
         if (top < box.scrollTop + 24 || top > box.scrollTop + box.clientHeight - 24) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
       }
-      var hex = $('hexBody'), first = hex.querySelector('b.hi');
+      var hex = $('hexBody'), first = hex.querySelector('span.hi');
       if (first) {
         var y = first.getBoundingClientRect().top - hex.getBoundingClientRect().top + hex.scrollTop;
         if (y < hex.scrollTop || y > hex.scrollTop + hex.clientHeight - 20) hex.scrollTop = Math.max(0, y - 40);
@@ -610,9 +627,20 @@
     renderHex();
   });
   $('hexBody').addEventListener('click', function (ev) {
-    var b = ev.target.closest('b[data-b]');
-    if (!b) return;
-    var bit = +b.getAttribute('data-b') * 8, S = currentSections(), best = null;
+    // The octet under the pointer, from its column: four digits of
+    // offset and two spaces, then three characters an octet, with one
+    // more space after the eighth.
+    var line = ev.target.closest('.hl');
+    if (!line) return;
+    var col = Math.floor((ev.clientX - line.getBoundingClientRect().left) / hexLayout.chW) - 6;
+    if (hexLayout.per === 16 && col >= 24) col -= 1;
+    if (col < 0 || col % 3 === 2) return;
+    var k = Math.floor(col / 3);
+    if (k >= hexLayout.per) return;
+    var at = +line.getAttribute('data-o') + k;
+    var bytes = blobBytes(E[st.cur].pdu.blob);
+    if (at >= bytes.length) return;
+    var bit = at * 8, S = currentSections(), best = null;
     S.forEach(function (s, k) {
       s.fields.forEach(function (f, j) {
         if (f.o >= 0 && f.l > 0 && f.o <= bit + 7 && bit < f.o + f.l && (!best || f.l < best.l)) best = { sec: k, fld: j, l: f.l };
@@ -675,7 +703,8 @@
   // The state the tests (and a curious reader) can inspect.
   window.osisimViewer = {
     data: D, state: st, select: select, step: step, setModel: setModel, setLang: setLang,
-    selectField: function (sec, fld) { st.sel = { sec: sec, fld: fld }; renderTree(); renderHex(); }
+    selectField: function (sec, fld) { st.sel = { sec: sec, fld: fld }; renderTree(); renderHex(); },
+    charWidth: function () { return charWidth($('hexBody')); }
   };
 
   relabel();
