@@ -35,8 +35,8 @@ type TextRecorder struct {
 
 // story decides, event by event, what the default text output shows.
 //
-// Application, presentation and session PDUs are always shown: they are
-// the dialog. State changes, timers, drops and retransmissions are shown
+// Application PDUs are always shown: they are the dialog; presentation and
+// session PDUs are shown in walk chapters, and once per chapter elsewhere. State changes, timers, drops and retransmissions are shown
 // (a few of each kind per chapter). In a walk chapter the story follows
 // the exchange that starts it through every layer of every node: the
 // application's messages, the first segment that carries each of them,
@@ -115,7 +115,10 @@ func (st *story) show(e *layers.Event) bool {
 		return true
 	}
 	if e.PDU != nil && e.Layer >= layers.Session {
-		return true
+		// The application's messages are the dialog: always shown. Outside
+		// a walk chapter the session and presentation units of the first
+		// exchange show how they are made; the rest are the same again.
+		return e.Layer == layers.Application || st.walk || st.limit(e, 1)
 	}
 	if e.Dir == layers.State || e.Dir == layers.Timeout || e.Dir == layers.Drop || e.Cause != "" {
 		return st.limit(e, 6)
