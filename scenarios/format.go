@@ -23,6 +23,13 @@ type File struct {
 	// Rules are targeted fault rules in the syntax of docs/faults.md, such
 	// as "drop tcp-data#2 on r1->server".
 	Rules []string `yaml:"rules"`
+	// Profile is the stack profile above TCP: internet (the default) or
+	// osi, where the session and presentation layers add their own headers
+	// (docs/profiles.md).
+	Profile string `yaml:"profile"`
+	// Compress turns on the presentation layer's DEFLATE step (osi
+	// profile only).
+	Compress bool `yaml:"compress"`
 }
 
 // Node is a host, switch, hub or router.

@@ -124,6 +124,8 @@ type built struct {
 	servers map[string]*sim.POP3Server
 	apps    []*appRun // by index in the file's apps (run_apps.go)
 	watch   *watcher  // what some expectations need to see during the run
+	profile sim.Profile
+	deflate bool // the presentation layer compresses (osi profile)
 }
 
 // Run builds the network of f, runs it with opt's seed and checks f's
@@ -153,6 +155,8 @@ func build(f *File, opt Options) (*built, error) {
 	}
 	b := &built{sim: s, devices: map[string]sim.Device{}, hosts: map[string]*sim.Host{},
 		servers: map[string]*sim.POP3Server{}, watch: w}
+	b.profile, _ = sim.ParseProfile(f.Profile) // validated on load
+	b.deflate = f.Compress
 	for _, n := range f.Nodes {
 		d, err := b.addNode(&n)
 		if err != nil {
@@ -249,7 +253,9 @@ func (b *built) addNode(n *Node) (sim.Device, error) {
 	}
 	b.hosts[n.Name] = h
 	if p := n.Services.POP3; p != nil {
-		srv, err := h.StartPOP3Server(pop3ServerConfig(p))
+		cfg := pop3ServerConfig(p)
+		cfg.Profile, cfg.Compress = b.profile, b.deflate
+		srv, err := h.StartPOP3Server(cfg)
 		if err != nil {
 			return nil, err
 		}

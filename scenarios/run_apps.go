@@ -131,7 +131,8 @@ func (b *built) startPOP3(f *File, ar *appRun, nodes map[string]*Node) error {
 	if port == 0 {
 		port = defaultPOP3Port
 	}
-	cfg := sim.POP3ClientConfig{User: c.User, Pass: c.Pass, Commands: c.Commands, Resume: c.Resume}
+	cfg := sim.POP3ClientConfig{User: c.User, Pass: c.Pass, Commands: c.Commands, Resume: c.Resume,
+		Profile: b.profile, Compress: b.deflate}
 	if c.IdleTimeout != "" {
 		cfg.IdleTimeout, _ = parseDuration(c.IdleTimeout)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/osisim/osisim/layers/datalink"
 	"github.com/osisim/osisim/layers/physical"
+	"github.com/osisim/osisim/sim"
 )
 
 // check validates everything that the YAML decoder cannot: names,
@@ -16,6 +17,11 @@ import (
 func (v *validator) check(f *File) {
 	if f.Name == "" {
 		v.errorf("$", "the scenario has no name: add `name: my-lesson`")
+	}
+	if _, err := sim.ParseProfile(f.Profile); err != nil {
+		v.errorf("$.profile", "profile %q: want internet or osi", f.Profile)
+	} else if f.Compress && f.Profile != string(sim.ProfileOSI) {
+		v.errorf("$.compress", "compression needs `profile: osi`: the internet profile has no presentation header to announce it")
 	}
 	if f.Duration != "" {
 		if d, err := parseDuration(f.Duration); err != nil || d <= 0 {

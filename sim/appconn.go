@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +30,13 @@ type appConn struct {
 
 	closeWhenSent bool
 	onPiece       func(session.Piece)
+
+	// the osi profile (appconn_osi.go)
+	osi      bool
+	compress bool
+	turns    uint16 // how many times the dialog turn has passed
+	comp     presentation.Compressor
+	ureader  session.UnitReader
 }
 
 // outItem is a line or a streamed body on its way into TCP.
@@ -37,6 +45,11 @@ type outItem struct {
 	r     io.Reader
 	id    uint64 // the PDU (SPDU) the octets belong to
 	after func() // runs when the last octet went into TCP
+
+	// the osi profile: r read through a lookahead, in the transfer syntax
+	br     *bufio.Reader
+	syntax presentation.SyntaxID
+	parent uint64 // the body's PPDU, parent of each segment's
 }
 
 const appChunk = 16 << 10
@@ -89,15 +102,33 @@ func (a *appConn) sendLine(m application.Message, endTurn bool, text string) {
 		id7 := a.h.sim.NewID()
 		a.record(layers.Event{Layer: layers.Application, Dir: layers.Down, Text: text, PDU: &layers.PDU{
 			Kind: "pop3", ID: id7, Len: len(line), HeaderLen: m.HeaderLen(), Summary: m.Summary(), Fields: m.Fields(), Bytes: line}})
+		if a.osi {
+			a.sendLineOSI(line, endTurn, id7)
+			return
+		}
 		id6 := a.recordPPDU(layers.Down, presentation.LinePPDU(len(line)), id7,
 			"US-ASCII line: the transfer syntax needs no conversion")
 		sp := session.SPDU{Session: a.sess.ID(), Speaker: a.sess.Role(), Unit: session.Line, Len: len(line), End: true}
 		id5 = a.recordSPDU(layers.Down, sp, id6, sp.Summary()+" to TCP")
 	}
+	if a.osi {
+		a.sendLineOSI(line, endTurn, 0)
+		return
+	}
 	if err := a.sess.Sent(session.Line, endTurn); err != nil {
 		a.protocolError(err)
 	}
 	a.out = append(a.out, outItem{data: line, id: id5})
+	a.pump()
+}
+
+// sendLineOSI sends a line in the osi profile, in one SPDU.
+func (a *appConn) sendLineOSI(line []byte, endTurn bool, parent uint64) {
+	wire, id5 := a.osiWrap(session.Line, presentation.SyntaxLine, line, true, endTurn, parent)
+	if err := a.sess.Sent(session.Line, endTurn); err != nil {
+		a.protocolError(err)
+	}
+	a.out = append(a.out, outItem{data: wire, id: id5})
 	a.pump()
 }
 
@@ -123,15 +154,29 @@ func (a *appConn) sendBody(body application.Body, parent uint64, after func()) {
 			text = body.Summary() + ": US-ASCII lines, no conversion"
 		}
 		id6 := a.recordPPDU(layers.Down, ppdu, parent, text)
-		sp := session.SPDU{Session: a.sess.ID(), Speaker: a.sess.Role(), Unit: session.DotTerminated, Len: int(body.Size()), End: true}
-		id5 = a.recordSPDU(layers.Down, sp, id6,
-			fmt.Sprintf("session %d: a dot-terminated block of %s B follows the status line; it ends the %v's turn",
-				a.sess.ID(), Thousands(body.Size()), a.sess.Role()))
+		id5 = id6
+		if !a.osi {
+			sp := session.SPDU{Session: a.sess.ID(), Speaker: a.sess.Role(), Unit: session.DotTerminated, Len: int(body.Size()), End: true}
+			id5 = a.recordSPDU(layers.Down, sp, id6,
+				fmt.Sprintf("session %d: a dot-terminated block of %s B follows the status line; it ends the %v's turn",
+					a.sess.ID(), Thousands(body.Size()), a.sess.Role()))
+		}
 	}
 	if err := a.sess.Sent(session.DotTerminated, true); err != nil {
 		a.protocolError(err)
 	}
-	a.out = append(a.out, outItem{r: stuffer, id: id5, after: func() {
+	it := outItem{r: stuffer, id: id5}
+	if a.osi {
+		it.br = osiBodyReader(stuffer)
+		it.parent = id5
+		it.syntax = presentation.SyntaxLines
+		if _, ok := body.(*presentation.Encoded); ok {
+			it.syntax = presentation.SyntaxMail
+		} else if _, ok := body.(*application.Top); ok {
+			it.syntax = presentation.SyntaxMail
+		}
+	}
+	it.after = func() {
 		if tracing {
 			st := stuffer.Step()
 			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Note, Text: st.Text})
@@ -139,7 +184,8 @@ func (a *appConn) sendBody(body application.Body, parent uint64, after func()) {
 		if after != nil {
 			after()
 		}
-	}})
+	}
+	a.out = append(a.out, it)
 	a.pump()
 }
 
@@ -149,6 +195,12 @@ func (a *appConn) pump() {
 	for len(a.out) > 0 {
 		it := &a.out[0]
 		if it.r != nil {
+			if it.br != nil && len(a.pending) == 0 && !a.eof {
+				if err := a.osiNextSegment(it); err != nil {
+					a.protocolError(err)
+					return
+				}
+			}
 			if len(a.pending) == 0 && !a.eof {
 				if a.chunk == nil {
 					a.chunk = make([]byte, appChunk)
@@ -208,6 +260,10 @@ func (a *appConn) readable() {
 // a complete unit wait in the framer until the application says what it
 // expects next.
 func (a *appConn) feed(b []byte) {
+	if a.osi {
+		a.feedOSI(b)
+		return
+	}
 	for a.sess.State() == session.Open {
 		pieces, err := a.sess.Feed(b)
 		if err != nil {
@@ -234,6 +290,9 @@ func (a *appConn) protocolError(err error) {
 }
 
 func (a *appConn) recordPPDU(dir layers.Dir, p presentation.PPDU, parent uint64, text string) uint64 {
+	if a.osi && p.Stuffed < 0 && dir == layers.Up {
+		return 0 // a line: the osi profile records its PPDU (appconn_osi.go)
+	}
 	id := a.h.sim.NewID()
 	a.record(layers.Event{Layer: layers.Presentation, Dir: dir, Text: text, PDU: &layers.PDU{
 		Kind: "ppdu", ID: id, Parents: idList(parent), Len: int(p.Octets), HeaderLen: p.HeaderLen(),
@@ -242,6 +301,9 @@ func (a *appConn) recordPPDU(dir layers.Dir, p presentation.PPDU, parent uint64,
 }
 
 func (a *appConn) recordSPDU(dir layers.Dir, p session.SPDU, parent uint64, text string) uint64 {
+	if a.osi {
+		return 0 // the osi profile records the real SPDUs (appconn_osi.go)
+	}
 	id := a.h.sim.NewID()
 	a.record(layers.Event{Layer: layers.Session, Dir: dir, Text: text, PDU: &layers.PDU{
 		Kind: "spdu", ID: id, Parents: idList(parent), Len: p.Len, HeaderLen: p.HeaderLen(),

@@ -647,6 +647,9 @@ With a port number or a service name (pop3, http, ftp, ...), show that port.`,
 	"explain.noheader": {
 		"no header on the wire: TCP/IP leaves this layer's work to the application",
 		"线路上没有首部：TCP/IP 把这一层的工作留给应用"},
+	"explain.osiheader": {
+		"osi profile: this layer's %s B header is inside the data (docs/profiles.md)",
+		"osi 模式：本层 %s 字节的首部在数据之中（见 docs/profiles.md）"},
 	"explain.icmp": {
 		"ICMP is part of the network layer, carried in an IPv4 datagram",
 		"ICMP 属于网络层，装在 IPv4 数据报里传送"},

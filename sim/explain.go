@@ -666,8 +666,12 @@ func (x *Explanation) writeDiagram(b *strings.Builder, m layers.Model, lang laye
 	var rows []diagRow
 	_, hasData := idx["data"]
 	upper := map[layers.Layer]bool{}
+	headerOf := map[layers.Layer]int{} // the osi profile's L5 and L6 headers
 	for _, u := range x.Upper {
 		upper[u.Layer] = true
+		if u.Layer == layers.Session || u.Layer == layers.Presentation {
+			headerOf[u.Layer] = max(headerOf[u.Layer], u.HeaderLen)
+		}
 	}
 	if hasData && upper[layers.Session] && l4 != nil && l4.Layer == layers.Transport {
 		// Whatever the session layer carries is the application's data,
@@ -675,7 +679,9 @@ func (x *Explanation) writeDiagram(b *strings.Builder, m layers.Model, lang laye
 		// (the body of a POP3 response is the presentation layer's).
 		for _, l := range []layers.Layer{layers.Application, layers.Presentation, layers.Session} {
 			r := diagRow{label: label(l), spans: []diagSpan{{idx["data"], idx["data"], pduName(l), size(cols[idx["data"]].n)}}}
-			if l != layers.Application {
+			if n := headerOf[l]; n > 0 {
+				r.note = Msgf(lang, "explain.osiheader", Thousands(int64(n)))
+			} else if l != layers.Application {
 				r.note = Msg(lang, "explain.noheader")
 			}
 			rows = append(rows, r)

@@ -21,6 +21,10 @@ type POP3ServerConfig struct {
 	Users    []application.User
 	Mails    []presentation.Mail
 	Encoding presentation.Options
+	// Profile is the stack profile above TCP (default internet); Compress
+	// turns on the presentation layer's DEFLATE step (osi profile only).
+	Profile  Profile
+	Compress bool
 }
 
 // POP3Server is a POP3 service (RFC 1939) listening on a host's TCP port,
@@ -94,6 +98,7 @@ func (s *POP3Server) Maildrop() *application.Maildrop { return s.md }
 func (s *POP3Server) accept(c *transport.Conn) {
 	s.sessions++
 	a := newAppConn(s.h, c, s.sessions, session.Responder)
+	a.setProfile(s.cfg.Profile, s.cfg.Compress)
 	// The APOP timestamp banner is made from the session number and the
 	// simulated clock, as a real server uses its process id and clock.
 	srv := application.NewServer(s.md, s.cfg.Users, s.cfg.Hostname+" POP3 server ready",
@@ -167,7 +172,7 @@ func (sc *pop3ServerConn) reply(r application.Reply, cmd application.Message) {
 		a.sendBody(r.Body, 0, nil)
 	}
 	if r.Close {
-		a.sess.Release()
+		a.release()
 		a.closeWhenSent = true
 		a.pump()
 	}
@@ -199,6 +204,9 @@ type POP3ClientConfig struct {
 	// long while the client waits for a reply (0: DefaultIdleTimeout when
 	// Resume is set, never otherwise), as mail clients do.
 	IdleTimeout time.Duration
+	// Profile and Compress as in POP3ServerConfig; both ends must agree.
+	Profile  Profile
+	Compress bool
 }
 
 // DefaultIdleTimeout is a resuming client's idle timeout: longer than TCP
@@ -312,6 +320,7 @@ func (c *POP3Client) dial(id int) {
 		return
 	}
 	a := newAppConn(h, conn, id, session.Initiator)
+	a.setProfile(c.cfg.Profile, c.cfg.Compress)
 	a.onPiece = c.piece
 	c.a = a
 	conn.SetHandler(a.handler(c.established, c.closed))
@@ -573,8 +582,13 @@ func (c *POP3Client) next() {
 	cmd, _, ok := c.cl.Next()
 	if !ok {
 		if c.cl.Done() {
-			a.sess.Release()
-			a.conn.Close()
+			a.release()
+			if a.osi {
+				a.closeWhenSent = true
+				a.pump()
+			} else {
+				a.conn.Close()
+			}
 			c.finish()
 		}
 		return

@@ -24,6 +24,8 @@ type runOptions struct {
 	All      bool
 	Model    string
 	Lang     string
+	Profile  string     // --profile: internet or osi (default: the scenario's)
+	Compress bool       // --compress: the presentation layer's DEFLATE step
 	faults   faultFlags // run_faults.go
 	views    viewFlags  // run_views.go
 }
@@ -67,6 +69,8 @@ Exit status: 0 when the scenario met its expectations, 1 when it did not,
 	f.StringVarP(&o.Output, "output", "o", "", "write the trace to this file instead of standard output")
 	f.BoolVar(&o.All, "all", false, "print every event (text format)")
 	f.StringVar(&o.Model, "model", "osi7", "read the trace through this model: osi7, tcpip5 or tcpip4")
+	f.StringVar(&o.Profile, "profile", "", "stack profile above TCP: internet or osi (default: the scenario's, else internet; docs/profiles.md)")
+	f.BoolVar(&o.Compress, "compress", false, "DEFLATE-compress at the presentation layer (osi profile)")
 	o.faults.register(cmd)
 	o.views.register(cmd)
 	return cmd
@@ -111,6 +115,9 @@ func (o *runOptions) run() error {
 		return err
 	}
 	if err := o.faults.apply(f); err != nil {
+		return err
+	}
+	if err := o.applyProfile(f); err != nil {
 		return err
 	}
 	seed := f.Seed
@@ -188,6 +195,24 @@ func (o *runOptions) run() error {
 	}
 	if !res.OK() {
 		return &failedError{msg: "the scenario failed its expectations:\n" + res.Failures()}
+	}
+	return nil
+}
+
+// applyProfile sets the scenario's profile and compression from the flags.
+func (o *runOptions) applyProfile(f *scenarios.File) error {
+	if o.Profile != "" {
+		p, err := sim.ParseProfile(o.Profile)
+		if err != nil {
+			return err
+		}
+		f.Profile = string(p)
+	}
+	if o.Compress {
+		f.Compress = true
+	}
+	if f.Compress && f.Profile != string(sim.ProfileOSI) {
+		return fmt.Errorf("--compress needs --profile osi: the internet profile has no presentation header to announce it")
 	}
 	return nil
 }

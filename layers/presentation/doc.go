@@ -41,6 +41,26 @@
 // and on the wire, inside a POP3 multi-line response, every line starting
 // with "." gets another, and the line "." ends the block.
 //
+// # The osi profile and compression
+//
+// With the osi profile (docs/profiles.md) the presentation layer puts a
+// header of its own in front of every unit (OSIHeader, 8 octets,
+// big-endian), naming the unit's transfer syntax and whether it is
+// compressed; Compressor.OSIUnit builds it and ParseOSIUnit checks it:
+//
+//	 0       1       2       3
+//	+-------+-------+-------+-------+
+//	|Version|Syntax | Flags |   0   |   version 1; syntax 1 US-ASCII line,
+//	+-------+-------+-------+-------+   2 US-ASCII lines, 3 RFC 5322 + MIME;
+//	|   Original length (octets)    |   flags: compressed (0x01), encrypted
+//	+-------+-------+-------+-------+   (0x02, reserved)
+//	| data: in the transfer syntax, DEFLATE-compressed if flagged   |
+//	+---------------------------------------------------------------+
+//
+// Compression is DEFLATE (RFC 1951) of each unit on its own, kept only
+// when it makes the unit smaller; Inflate never produces more than the
+// original length announced (at most MaxOSIOriginal).
+//
 // # Standards
 //
 //   - RFC 5322: message format, header fields, folding (sections 2.1.1,
@@ -51,6 +71,7 @@
 //   - RFC 2047: encoded-words in header values ("B" encoding, UTF-8).
 //   - RFC 3629: UTF-8.
 //   - RFC 1939 section 3: byte-stuffing of multi-line responses.
+//   - RFC 1951: DEFLATE (osi profile compression).
 //
 // # Not implemented
 //
@@ -58,6 +79,8 @@
 //     GBK or ISO-8859 bodies yet.
 //   - Multipart bodies, attachments, and media types other than text/plain.
 //   - RFC 2047 "Q" encoding when encoding (the Decoder reads it).
-//   - Compression and encryption (later tasks), and ASN.1/BER transfer
-//     syntaxes of the OSI presentation protocol.
+//   - Encryption (a later task): the osi header's flag is reserved.
+//   - Compression in the Internet profile, which has no header to announce
+//     it; the ASN.1/BER transfer syntaxes and presentation-context
+//     negotiation of the OSI presentation protocol (ISO/IEC 8823-1).
 package presentation

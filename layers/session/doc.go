@@ -35,6 +35,29 @@
 //	| unit: line CR LF line CR LF ... "." CR LF        |  a dot-terminated block
 //	+--------------------------------------------------+
 //
+// # The osi profile
+//
+// With the osi profile (docs/profiles.md) the session layer adds a header
+// of its own to every unit, and the units are delimited by its Length
+// instead of by CRLF and CRLF.CRLF: UnitReader finds the SPDUs in the byte
+// stream, Session.TakeOSI checks each against the dialog (the unit
+// expected, the speaker) and hands it on as a Piece. A unit longer than the
+// sender's segment size travels as several data SPDUs, the last with the
+// end-of-unit flag (OSIHeader, 16 octets, big-endian):
+//
+//	 0       1       2       3
+//	+-------+-------+-------+-------+
+//	|Version| Type  | Flags |Speaker|   version 1; type 1 data, 2 checkpoint,
+//	+-------+-------+-------+-------+   3 release; flags: end of unit (0x01),
+//	|  Session id   |  Dialog turn  |   give turn (0x02), block (0x04);
+//	+-------+-------+-------+-------+   speaker 1 initiator, 2 responder
+//	|    Last synchronization point |
+//	+-------+-------+-------+-------+
+//	|     Length of the user data   |   at most MaxOSIData (64 KiB)
+//	+-------+-------+-------+-------+
+//	| user data: the presentation unit (its header, then the data)  |
+//	+---------------------------------------------------------------+
+//
 // # Standards
 //
 //   - RFC 1939 section 3: commands and replies end with CRLF; a multi-line
@@ -47,8 +70,11 @@
 //
 // # Not implemented
 //
-//   - The OSI session protocol's SPDU encodings (CN, AC, DT, GT, MIP ...):
-//     in TCP/IP there is no session header.
+//   - The OSI session protocol's own SPDU encodings (CN, AC, DT, GT, MIP
+//     ... with their parameter lists): in TCP/IP there is no session
+//     header, and the osi profile's header is a small one of osisim's.
+//   - Sending checkpoint SPDUs: the type is defined and parsed, but the
+//     POP3 dialog does not send them yet.
 //   - Resuming a dialog from a checkpoint (the checkpoints are kept for it).
 //   - Full-duplex dialogs, activities and major synchronization points.
 //   - Pipelined commands (RFC 2449 PIPELINING): one request, one response.

@@ -99,6 +99,7 @@ type Session struct {
 	first Role
 
 	framer      Framer
+	osi         bool // the osi profile: see SetOSIProfile
 	checkpoints []Checkpoint
 	sent, recv  int // units
 }
@@ -136,8 +137,13 @@ func (s *Session) Open() error {
 	s.state = Open
 	s.turn = s.first
 	if s.env.Tracing() {
-		s.note(fmt.Sprintf("open session %d (no header on the wire: TCP/IP leaves this to the application); the %v speaks first",
-			s.id, s.first), "")
+		if s.osi {
+			s.note(fmt.Sprintf("open session %d (osi profile: every unit carries a 16 B session header); the %v speaks first",
+				s.id, s.first), "")
+		} else {
+			s.note(fmt.Sprintf("open session %d (no header on the wire: TCP/IP leaves this to the application); the %v speaks first",
+				s.id, s.first), "")
+		}
 	}
 	return nil
 }

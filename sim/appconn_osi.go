@@ -1,0 +1,227 @@
+package sim
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/osisim/osisim/layers"
+	"github.com/osisim/osisim/layers/presentation"
+	"github.com/osisim/osisim/layers/session"
+)
+
+// Profile is the stack profile of the layers above TCP (docs/profiles.md).
+type Profile string
+
+// The profiles.
+const (
+	// ProfileInternet is TCP/IP as deployed: the session and presentation
+	// layers add no header; POP3's CRLF and CRLF.CRLF delimit the units.
+	ProfileInternet Profile = "internet"
+	// ProfileOSI is the textbook picture: the session and presentation
+	// layers add their own headers, so a frame carries seven nested ones.
+	ProfileOSI Profile = "osi"
+)
+
+// ParseProfile parses "internet" (or "") and "osi".
+func ParseProfile(s string) (Profile, error) {
+	switch Profile(s) {
+	case "", ProfileInternet:
+		return ProfileInternet, nil
+	case ProfileOSI:
+		return ProfileOSI, nil
+	}
+	return "", fmt.Errorf("unknown profile %q: want internet or osi", s)
+}
+
+// OSICaptureNote is what the trace says about an osi-profile capture.
+const OSICaptureNote = "osi profile: the TCP payload carries session and presentation headers; Wireshark shows it as data (on port 110 it tries POP3 and prints the headers as stray octets)"
+
+// setProfile chooses the connection's profile and whether its presentation
+// layer compresses (osi profile only).
+func (a *appConn) setProfile(p Profile, compress bool) {
+	if p != ProfileOSI {
+		return
+	}
+	a.osi, a.compress = true, compress
+	a.sess.SetOSIProfile()
+	if a.h.sim.tracing {
+		text := OSICaptureNote
+		if compress {
+			text += "; the presentation layer DEFLATE-compresses every unit that gets smaller"
+		}
+		a.record(layers.Event{Layer: layers.Session, Dir: layers.Note, Text: text})
+	}
+}
+
+// osiWrap adds the presentation header (compressing data if asked and
+// worth it) and the session header to one unit or segment of a unit, and
+// records both boundary events. It returns the octets for TCP and the
+// SPDU's id.
+func (a *appConn) osiWrap(u session.Unit, syntax presentation.SyntaxID, data []byte, end, giveTurn bool, parent uint64) ([]byte, uint64) {
+	buf := make([]byte, session.OSIHeaderLen, session.OSIHeaderLen+presentation.OSIHeaderLen+len(data))
+	buf, ph := a.comp.OSIUnit(buf, syntax, data, a.compress)
+	sh := session.OSIHeader{Type: session.TypeData, Speaker: a.sess.Role(), Session: uint16(a.sess.ID()),
+		Turn: a.turns, Sync: uint32(len(a.sess.Checkpoints())), Length: uint32(len(buf) - session.OSIHeaderLen)}
+	if end {
+		sh.Flags |= session.FlagEndOfUnit
+	}
+	if giveTurn {
+		sh.Flags |= session.FlagGiveTurn
+		a.turns++
+	}
+	if u == session.DotTerminated {
+		sh.Flags |= session.FlagBlock
+	}
+	sh.Append(buf[:0])
+	if !a.h.sim.tracing {
+		return buf, 0
+	}
+	id6 := a.recordOSIPPDU(layers.Down, ph, buf[session.OSIHeaderLen:], parent)
+	id5 := a.h.sim.NewID()
+	a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, Text: sh.Summary() + " to TCP", PDU: &layers.PDU{
+		Kind: "spdu", ID: id5, Parents: idList(id6), Len: len(buf), HeaderLen: session.OSIHeaderLen,
+		Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf[:session.OSIHeaderLen:session.OSIHeaderLen]}})
+	return buf, id5
+}
+
+// recordOSIPPDU records a presentation boundary event of the osi profile;
+// ppdu is the header and the data as on the wire.
+func (a *appConn) recordOSIPPDU(dir layers.Dir, h presentation.OSIHeader, ppdu []byte, parent uint64) uint64 {
+	wire := len(ppdu) - presentation.OSIHeaderLen
+	text := fmt.Sprintf("%v, %s B, not compressed", h.Syntax, Thousands(int64(h.Original)))
+	if h.Compressed() {
+		verb := "compressed"
+		if dir == layers.Up {
+			verb = "decompressed"
+		}
+		text = fmt.Sprintf("%v: DEFLATE (RFC 1951) %s: %s B before, %s B after compression (%d%%)", h.Syntax, verb,
+			Thousands(int64(h.Original)), Thousands(int64(wire)), sharePercent(wire, int(h.Original)))
+	} else if a.compress && h.Original > 0 {
+		text += " (DEFLATE would not make it smaller)"
+	}
+	id := a.h.sim.NewID()
+	a.record(layers.Event{Layer: layers.Presentation, Dir: dir, Text: text, PDU: &layers.PDU{
+		Kind: "ppdu", ID: id, Parents: idList(parent), Len: len(ppdu), HeaderLen: presentation.OSIHeaderLen,
+		Summary: h.Summary(), Fields: h.Fields(), Bytes: ppdu[:presentation.OSIHeaderLen:presentation.OSIHeaderLen]}})
+	return id
+}
+
+func sharePercent(a, b int) int {
+	if b == 0 {
+		return 0
+	}
+	return a * 100 / b
+}
+
+// osiNextSegment reads the next segment of a body in the osi profile and
+// wraps it; a lookahead of one octet tells whether it is the last.
+func (a *appConn) osiNextSegment(it *outItem) error {
+	if a.chunk == nil {
+		a.chunk = make([]byte, appChunk)
+	}
+	n, err := io.ReadFull(it.br, a.chunk)
+	last := false
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		last = true
+	case err != nil:
+		return err
+	default:
+		if _, err := it.br.Peek(1); errors.Is(err, io.EOF) {
+			last = true
+		}
+	}
+	a.pending, it.id = a.osiWrap(session.DotTerminated, it.syntax, a.chunk[:n], last, last, it.parent)
+	a.eof = last
+	return nil
+}
+
+// feedOSI takes octets from TCP in the osi profile: the session layer
+// finds each SPDU by its length, the presentation layer checks its header
+// and decompresses, and each unit goes up as a piece.
+func (a *appConn) feedOSI(b []byte) {
+	units, err := a.ureader.Feed(b)
+	for _, u := range units {
+		if !a.takeOSI(u) {
+			return
+		}
+	}
+	if err != nil {
+		a.protocolError(err)
+	}
+}
+
+// takeOSI handles one SPDU; it returns false once the connection is reset.
+func (a *appConn) takeOSI(u session.OSIUnit) bool {
+	h := u.Header
+	tracing := a.h.sim.tracing
+	var id5 uint64
+	if tracing {
+		id5 = a.h.sim.NewID()
+		a.record(layers.Event{Layer: layers.Session, Dir: layers.Up, Text: h.Summary() + " from TCP", PDU: &layers.PDU{
+			Kind: "spdu", ID: id5, Len: session.OSIHeaderLen + len(u.Data), HeaderLen: session.OSIHeaderLen,
+			Summary: h.Summary(), Fields: h.Fields()}})
+	}
+	switch h.Type {
+	case session.TypeRelease:
+		if tracing {
+			a.record(layers.Event{Layer: layers.Session, Dir: layers.Note,
+				Text: fmt.Sprintf("the %v released session %d", h.Speaker, h.Session)})
+		}
+		return true
+	case session.TypeCheckpoint:
+		if tracing {
+			a.record(layers.Event{Layer: layers.Session, Dir: layers.Note,
+				Text: fmt.Sprintf("the %v marked synchronization point %d", h.Speaker, h.Sync)})
+		}
+		return true
+	}
+	if a.sess.State() != session.Open {
+		return true
+	}
+	ph, data, err := presentation.ParseOSIUnit(u.Data)
+	if err != nil {
+		a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Drop, Reason: layers.ReasonMalformed,
+			Text: "bad presentation unit: " + err.Error()})
+		a.protocolError(err)
+		return false
+	}
+	if tracing {
+		a.recordOSIPPDU(layers.Up, ph, u.Data, id5)
+	}
+	p, err := a.sess.TakeOSI(h, data)
+	if err != nil {
+		a.protocolError(err)
+		return false
+	}
+	if h.Flags&session.FlagGiveTurn != 0 {
+		a.turns++
+	}
+	a.onPiece(p)
+	return a.sess.State() == session.Open || a.sess.State() == session.Released
+}
+
+// release releases the session; in the osi profile a release SPDU tells
+// the peer.
+func (a *appConn) release() {
+	a.sess.Release()
+	if !a.osi {
+		return
+	}
+	sh := session.OSIHeader{Type: session.TypeRelease, Speaker: a.sess.Role(), Session: uint16(a.sess.ID()),
+		Turn: a.turns, Sync: uint32(len(a.sess.Checkpoints())), Flags: session.FlagEndOfUnit}
+	buf := sh.Append(nil)
+	var id uint64
+	if a.h.sim.tracing {
+		id = a.h.sim.NewID()
+		a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, Text: sh.Summary() + " to TCP", PDU: &layers.PDU{
+			Kind: "spdu", ID: id, Len: len(buf), HeaderLen: len(buf), Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf}})
+	}
+	a.out = append(a.out, outItem{data: buf, id: id})
+}
+
+// osiBodyReader prepares a body for segmenting in the osi profile: the
+// lookahead tells which segment is the last.
+func osiBodyReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, appChunk) }
