@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math/bits"
 	"slices"
 
 	"github.com/gopacket/gopacket"
@@ -176,9 +177,13 @@ func (f Frame) Fields() []layers.Field {
 	if pad := f.Padding(); pad > 0 {
 		fs = append(fs, layers.Field{Name: "Padding", Value: fmt.Sprintf("%d B of zeros (payload %d B, minimum %d B)", pad, len(f.Payload), MinPayload)})
 	}
-	fcs := fmt.Sprintf("0x%08x (correct)", f.FCS)
+	// The FCS goes on the wire least significant octet first (IEEE 802.3
+	// 3.2.9); it is printed as its four octets in wire order, as capture
+	// tools show it, with the CRC-32 value beside it.
+	wire := bits.ReverseBytes32(f.FCS)
+	fcs := fmt.Sprintf("0x%08x (CRC-32 0x%08x, correct)", wire, f.FCS)
 	if sum := f.ComputeFCS(); sum != f.FCS {
-		fcs = fmt.Sprintf("0x%08x (incorrect: the contents give 0x%08x)", f.FCS, sum)
+		fcs = fmt.Sprintf("0x%08x (CRC-32 0x%08x, incorrect: the contents give 0x%08x)", wire, f.FCS, sum)
 	}
 	return append(fs, layers.Field{Name: "FCS", Value: fcs})
 }

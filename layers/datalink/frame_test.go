@@ -126,7 +126,7 @@ func TestParseCaptured(t *testing.T) {
 		{Name: "Destination", Value: "ff:ff:ff:ff:ff:ff (broadcast)"},
 		{Name: "Source", Value: "00:20:af:b7:80:b8"},
 		{Name: "Type", Value: "0x0806 (ARP)"},
-		{Name: "FCS", Value: "0xafc2d29e (correct)"},
+		{Name: "FCS", Value: "0x9ed2c2af (CRC-32 0xafc2d29e, correct)"},
 	}
 	if diff := cmp.Diff(wantFields, f.Fields()); diff != "" {
 		t.Errorf("Fields (-want +got):\n%s", diff)
@@ -160,7 +160,7 @@ func TestAppendPads(t *testing.T) {
 		{Name: "Source", Value: "02:00:00:00:01:0a"},
 		{Name: "Type", Value: "0x0806 (ARP)"},
 		{Name: "Padding", Value: "18 B of zeros (payload 28 B, minimum 46 B)"},
-		{Name: "FCS", Value: "0x75f7fda0 (correct)"},
+		{Name: "FCS", Value: "0xa0fdf775 (CRC-32 0x75f7fda0, correct)"},
 	}
 	if diff := cmp.Diff(wantFields, f.Fields()); diff != "" {
 		t.Errorf("Fields (-want +got):\n%s", diff)
@@ -173,7 +173,7 @@ func TestFieldsIncorrectFCS(t *testing.T) {
 		{Name: "Destination", Value: "01:00:5e:00:00:fb (multicast)"},
 		{Name: "Source", Value: "02:00:00:00:01:0a"},
 		{Name: "Type", Value: "0x88cc (unknown)"},
-		{Name: "FCS", Value: "0x12345678 (incorrect: the contents give 0x" + hex32(f.ComputeFCS()) + ")"},
+		{Name: "FCS", Value: "0x78563412 (CRC-32 0x12345678, incorrect: the contents give 0x" + hex32(f.ComputeFCS()) + ")"},
 	}
 	if diff := cmp.Diff(want, f.Fields()); diff != "" {
 		t.Errorf("Fields (-want +got):\n%s", diff)
