@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -81,23 +82,51 @@ type PDU struct {
 
 // Event is one entry of a trace.
 type Event struct {
-	Seq    uint64        // position in the trace, from 1
-	Time   time.Duration // simulated time since the start of the run
-	Node   string        // the node that acted
-	Iface  string        // the interface or port, if any
-	Layer  Layer
-	Dir    Dir
-	PDU    *PDU   // nil for state changes and notes
-	Text   string // what happened, in plain English
+	Seq   uint64        // position in the trace, from 1
+	Time  time.Duration // simulated time since the start of the run
+	Node  string        // the node that acted
+	Iface string        // the interface or port, if any
+	Layer Layer
+	Dir   Dir
+	PDU   *PDU   // nil for state changes and notes
+	Text  string // what happened, in plain English
+	// Msg, when set, is the message id of Text ("l1.received"): Text is the
+	// English template of that id formatted with Args, and a renderer in
+	// another language formats its own template of Msg with the same Args
+	// (set both with Say).
+	Msg    string
+	Args   []any
 	Reason Reason // for Drop
 	Cause  string // what caused it: a fault rule, a timer ("RTO"), "3 duplicate ACKs"
 	Peer   string // for Wire events: the node at the other end of the link
 	// Chapter, when set, starts a new chapter of the story with this title
 	// (set by the application that drives the scenario).
 	Chapter string
+	// ChapterMsg and ChapterArgs are the message id and arguments of
+	// Chapter, as Msg and Args are of Text (set them with Title).
+	ChapterMsg  string
+	ChapterArgs []any
 	// Walk marks a chapter in which the story follows one exchange through
 	// every layer of every node it crosses.
 	Walk bool
+}
+
+// Say returns e with its message id msg and arguments args set and its
+// Text the English template en formatted with args. The English template
+// stays next to the code that records the event; the other languages'
+// templates of msg live in the renderers' message catalog, with the same
+// verbs in the same order.
+func (e Event) Say(msg, en string, args ...any) Event {
+	e.Msg, e.Args, e.Text = msg, args, fmt.Sprintf(en, args...)
+	return e
+}
+
+// Title returns e starting a chapter: its ChapterMsg msg, ChapterArgs args
+// and Chapter the English template en formatted with args (as Say does for
+// Text).
+func (e Event) Title(msg, en string, args ...any) Event {
+	e.ChapterMsg, e.ChapterArgs, e.Chapter = msg, args, fmt.Sprintf(en, args...)
+	return e
 }
 
 // Recorder receives trace events. An Event and what it points to are valid

@@ -3,7 +3,6 @@ package sim
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/osisim/osisim/layers"
@@ -92,24 +91,34 @@ func (a *appConn) handler(established func(), closed func(error)) transport.Hand
 
 func (a *appConn) record(e layers.Event) { a.h.record(e) }
 
+// tell is a text of the trace before its event: its message id, arguments
+// and English text (layers.Event.Say). Helpers that build the event take it.
+func tell(msg, en string, args ...any) layers.Event { return layers.Event{}.Say(msg, en, args...) }
+
+// said returns e with the message of s.
+func said(e layers.Event, s layers.Event) layers.Event {
+	e.Msg, e.Args, e.Text = s.Msg, s.Args, s.Text
+	return e
+}
+
 // sendLine takes a command or reply line down L7, L6 and L5. With endTurn
 // the dialog turn passes to the peer.
-func (a *appConn) sendLine(m application.Message, endTurn bool, text string) {
+func (a *appConn) sendLine(m application.Message, endTurn bool, text layers.Event) {
 	line := m.Append(nil)
 	tracing := a.h.sim.tracing
 	var id5 uint64
 	if tracing {
 		id7 := a.h.sim.NewID()
-		a.record(layers.Event{Layer: layers.Application, Dir: layers.Down, Text: text, PDU: &layers.PDU{
-			Kind: "pop3", ID: id7, Len: len(line), HeaderLen: m.HeaderLen(), Summary: m.Summary(), Fields: m.Fields(), Bytes: line}})
+		a.record(said(layers.Event{Layer: layers.Application, Dir: layers.Down, PDU: &layers.PDU{
+			Kind: "pop3", ID: id7, Len: len(line), HeaderLen: m.HeaderLen(), Summary: m.Summary(), Fields: m.Fields(), Bytes: line}}, text))
 		if a.osi {
 			a.sendLineOSI(line, endTurn, id7)
 			return
 		}
 		id6 := a.recordPPDU(layers.Down, presentation.LinePPDU(len(line)), id7,
-			"US-ASCII line: the transfer syntax needs no conversion")
+			tell("l6.line.down", "US-ASCII line: the transfer syntax needs no conversion"))
 		sp := session.SPDU{Session: a.sess.ID(), Speaker: a.sess.Role(), Unit: session.Line, Len: len(line), End: true}
-		id5 = a.recordSPDU(layers.Down, sp, id6, sp.Summary()+" to TCP")
+		id5 = a.recordSPDU(layers.Down, sp, id6, tell("l5.spdu.down", "%s to TCP", sp.Summary()))
 	}
 	if a.osi {
 		a.sendLineOSI(line, endTurn, 0)
@@ -153,12 +162,12 @@ func (a *appConn) sendBody(body application.Body, parent uint64, after func()) {
 			ppdu = presentation.BlockPPDU(body.Size(), -1)
 			text = body.Summary() + ": US-ASCII lines, no conversion"
 		}
-		id6 := a.recordPPDU(layers.Down, ppdu, parent, text)
+		id6 := a.recordPPDU(layers.Down, ppdu, parent, layers.Event{Text: text})
 		id5 = id6
 		if !a.osi {
 			sp := session.SPDU{Session: a.sess.ID(), Speaker: a.sess.Role(), Unit: session.DotTerminated, Len: int(body.Size()), End: true}
 			id5 = a.recordSPDU(layers.Down, sp, id6,
-				fmt.Sprintf("session %d: a dot-terminated block of %s B follows the status line; it ends the %v's turn",
+				tell("l5.block.down", "session %d: a dot-terminated block of %s B follows the status line; it ends the %v's turn",
 					a.sess.ID(), Thousands(body.Size()), a.sess.Role()))
 		}
 	}
@@ -289,25 +298,25 @@ func (a *appConn) protocolError(err error) {
 	a.conn.Abort()
 }
 
-func (a *appConn) recordPPDU(dir layers.Dir, p presentation.PPDU, parent uint64, text string) uint64 {
+func (a *appConn) recordPPDU(dir layers.Dir, p presentation.PPDU, parent uint64, text layers.Event) uint64 {
 	if a.osi && p.Stuffed < 0 && dir == layers.Up {
 		return 0 // a line: the osi profile records its PPDU (appconn_osi.go)
 	}
 	id := a.h.sim.NewID()
-	a.record(layers.Event{Layer: layers.Presentation, Dir: dir, Text: text, PDU: &layers.PDU{
+	a.record(said(layers.Event{Layer: layers.Presentation, Dir: dir, PDU: &layers.PDU{
 		Kind: "ppdu", ID: id, Parents: idList(parent), Len: int(p.Octets), HeaderLen: p.HeaderLen(),
-		Summary: p.Summary(), Fields: p.Fields()}})
+		Summary: p.Summary(), Fields: p.Fields()}}, text))
 	return id
 }
 
-func (a *appConn) recordSPDU(dir layers.Dir, p session.SPDU, parent uint64, text string) uint64 {
+func (a *appConn) recordSPDU(dir layers.Dir, p session.SPDU, parent uint64, text layers.Event) uint64 {
 	if a.osi {
 		return 0 // the osi profile records the real SPDUs (appconn_osi.go)
 	}
 	id := a.h.sim.NewID()
-	a.record(layers.Event{Layer: layers.Session, Dir: dir, Text: text, PDU: &layers.PDU{
+	a.record(said(layers.Event{Layer: layers.Session, Dir: dir, PDU: &layers.PDU{
 		Kind: "spdu", ID: id, Parents: idList(parent), Len: p.Len, HeaderLen: p.HeaderLen(),
-		Summary: p.Summary(), Fields: p.Fields()}})
+		Summary: p.Summary(), Fields: p.Fields()}}, text))
 	return id
 }
 

@@ -167,8 +167,8 @@ func (u hostUpper) Deliver(d network.Datagram, m layers.Meta) {
 	if h.sim.tracing {
 		h.record(layers.Event{Layer: layers.Network, Dir: layers.Up, PDU: &layers.PDU{
 			Kind: "ipv4", ID: m.ID, Len: d.HeaderLen() + len(d.Payload), HeaderLen: d.HeaderLen(),
-			Summary: d.Summary(), Fields: d.Fields()},
-			Text: fmt.Sprintf("for this host: %s payload %d B to the transport layer", d.Protocol, len(d.Payload))})
+			Summary: d.Summary(), Fields: d.Fields()}}.Say(
+			"l3.up", "for this host: %s payload %d B to the transport layer", d.Protocol, len(d.Payload)))
 	}
 	switch d.Protocol {
 	case network.ProtoTCP:

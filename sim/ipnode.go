@@ -122,16 +122,15 @@ func (n *ipNode) receive(p *Port, sig physical.Signal, m layers.Meta) {
 		return
 	}
 	if !f.IsFor(n.macs[p.Index]) {
-		n.record(layers.Event{Iface: p.Name, Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonNotForMe,
-			Text: fmt.Sprintf("frame for %s is not for this NIC (%s): ignored", f.Dst, n.macs[p.Index])})
+		n.record(layers.Event{Iface: p.Name, Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonNotForMe}.Say("l2.notforme", "frame for %s is not for this NIC (%s): ignored", f.Dst, n.macs[p.Index]))
 		return
 	}
 	up := layers.Meta{ID: m.ID, Cause: m.Cause}
 	if n.sim.tracing {
 		pdu := describeFrame(frame)
 		pdu.ID = m.ID
-		n.record(layers.Event{Iface: p.Name, Layer: layers.DataLink, Dir: layers.Up, PDU: pdu,
-			Text: fmt.Sprintf("FCS ok, for this NIC: %s payload %d B to the network layer", f.Type, len(f.Payload))})
+		n.record(layers.Event{Iface: p.Name, Layer: layers.DataLink, Dir: layers.Up, PDU: pdu}.Say(
+			"l2.up", "FCS ok, for this NIC: %s payload %d B to the network layer", f.Type, len(f.Payload)))
 	}
 	n.ip.HandleFrame(p.Index, f.Src, f.Type, f.Payload, up)
 }
@@ -145,11 +144,12 @@ func decodeSignal(s *Sim, node string, p *Port, sig physical.Signal, m layers.Me
 		frame, err = bits.Frame()
 		if err == nil {
 			if s.tracing {
-				s.Record(&layers.Event{Node: node, Iface: p.Name, Layer: layers.Physical, Dir: layers.Up,
+				e := layers.Event{Node: node, Iface: p.Name, Layer: layers.Physical, Dir: layers.Up,
 					PDU: &layers.PDU{Kind: "bits", ID: m.ID, Len: len(bits.Octets()), HeaderLen: 8,
-						Summary: fmt.Sprintf("%d symbols, %s", sig.Symbols(), sig.Code())},
-					Text: fmt.Sprintf("received %d symbols (%s): preamble and SFD found, %d B frame to the data link layer",
-						sig.Symbols(), sig.Code(), len(frame))})
+						Summary: fmt.Sprintf("%d symbols, %s", sig.Symbols(), sig.Code())}}.Say(
+					"l1.up", "received %d symbols (%s): preamble and SFD found, %d B frame to the data link layer",
+					sig.Symbols(), sig.Code(), len(frame))
+				s.Record(&e)
 			}
 			return frame, true
 		}

@@ -130,8 +130,8 @@ func (sc *pop3ServerConn) piece(p session.Piece) {
 	a := sc.a
 	if a.h.sim.tracing {
 		sp := session.SPDU{Session: a.sess.ID(), Speaker: session.Initiator, Unit: p.Unit, Len: len(p.Data), End: p.End}
-		id5 := a.recordSPDU(layers.Up, sp, 0, sp.Summary()+": the client's turn ends, the server's begins")
-		a.recordPPDU(layers.Up, presentation.LinePPDU(len(p.Data)), id5, "US-ASCII line: nothing to convert")
+		id5 := a.recordSPDU(layers.Up, sp, 0, tell("l5.spdu.up.client", "%s: the client's turn ends, the server's begins", sp.Summary()))
+		a.recordPPDU(layers.Up, presentation.LinePPDU(len(p.Data)), id5, tell("l6.line.up", "US-ASCII line: nothing to convert"))
 	}
 	if err := a.sess.Received(session.Line, true); err != nil {
 		a.protocolError(err)
@@ -144,8 +144,8 @@ func (sc *pop3ServerConn) piece(p session.Piece) {
 		r = sc.srv.HandleMalformed(p.Data, err)
 	} else {
 		before := sc.s.md.Len()
-		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(cmd, p.Data),
-			Text: fmt.Sprintf("POP3 server (%v state) got %q", sc.srv.State(), cmd.String())})
+		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(cmd, p.Data)}.Say(
+			"l7.pop3.server.got", "POP3 server (%v state) got %q", sc.srv.State(), cmd.String()))
 		r = sc.srv.Handle(cmd)
 		if sc.s.md.Len() < before && sc.srv.State() != application.Update && sc.s.early == "" {
 			sc.s.early = fmt.Sprintf("the maildrop shrank from %d to %d messages in the %v state", before, sc.s.md.Len(), sc.srv.State())
@@ -167,7 +167,7 @@ func (sc *pop3ServerConn) reply(r application.Reply, cmd application.Message) {
 		a.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 server: " + r.Note})
 	}
 	hasBody := r.Body != nil && r.Line.OK
-	a.sendLine(r.Line, !hasBody, fmt.Sprintf("POP3 server replies %q (%d B with CRLF)", r.Line.String(), r.Line.Len()))
+	a.sendLine(r.Line, !hasBody, tell("l7.pop3.server.replies", "POP3 server replies %q (%d B with CRLF)", r.Line.String(), r.Line.Len()))
 	if hasBody {
 		a.sendBody(r.Body, 0, nil)
 	}
@@ -295,10 +295,9 @@ func (c *POP3Client) Retrieved(n int) (presentation.Result, bool) {
 
 func (c *POP3Client) start() {
 	h := c.h
-	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
-		Chapter: fmt.Sprintf("%s opens a TCP connection to %s port %d", h.name, c.cfg.Server.Addr(), c.cfg.Server.Port()),
-		Walk:    true,
-		Text:    fmt.Sprintf("POP3 client: connect to %s (%s)", c.cfg.Server, transport.Port(c.cfg.Server.Port()))})
+	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Walk: true}.
+		Title("chapter.pop3.connect", "%s opens a TCP connection to %s port %d", h.name, c.cfg.Server.Addr(), c.cfg.Server.Port()).
+		Say("l7.pop3.client.connect", "POP3 client: connect to %s (%s)", c.cfg.Server, transport.Port(c.cfg.Server.Port())))
 	c.dial(1)
 }
 
@@ -446,16 +445,14 @@ func (c *POP3Client) piece(p session.Piece) {
 	multi := line.OK && c.greeted && application.ExpectsBody(c.last)
 	if a.h.sim.tracing {
 		sp := session.SPDU{Session: a.sess.ID(), Speaker: session.Responder, Unit: p.Unit, Len: len(p.Data), End: p.End}
-		text := sp.Summary()
+		text := tell("l5.spdu.up.server", "%s: the server's turn ends, the client's begins", sp.Summary())
 		if multi {
-			text += ": a multi-line body follows, the server keeps the turn"
-		} else {
-			text += ": the server's turn ends, the client's begins"
+			text = tell("l5.spdu.up.multi", "%s: a multi-line body follows, the server keeps the turn", sp.Summary())
 		}
 		id5 := a.recordSPDU(layers.Up, sp, 0, text)
-		a.recordPPDU(layers.Up, presentation.LinePPDU(len(p.Data)), id5, "US-ASCII line: nothing to convert")
-		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(line, p.Data),
-			Text: fmt.Sprintf("POP3 client got %q", line.String())})
+		a.recordPPDU(layers.Up, presentation.LinePPDU(len(p.Data)), id5, tell("l6.line.up", "US-ASCII line: nothing to convert"))
+		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(line, p.Data)}.Say(
+			"l7.pop3.client.got", "POP3 client got %q", line.String()))
 	}
 	if err := a.sess.Received(session.Line, !multi); err != nil {
 		a.protocolError(err)
@@ -514,7 +511,7 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 	var id5 uint64
 	if tracing {
 		sp := session.SPDU{Session: a.sess.ID(), Speaker: session.Responder, Unit: session.DotTerminated, Len: int(c.octets), End: true}
-		id5 = a.recordSPDU(layers.Up, sp, 0, fmt.Sprintf("session %d: dot-terminated block complete, %s B; the turn passes to the client",
+		id5 = a.recordSPDU(layers.Up, sp, 0, tell("l5.block.up", "session %d: dot-terminated block complete, %s B; the turn passes to the client",
 			a.sess.ID(), Thousands(c.octets)))
 	}
 	if c.dec != nil {
@@ -532,13 +529,11 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 			}
 			if tracing {
 				steps := append([]presentation.Step{c.unstuff.Step()}, res.Steps...)
-				text := stepsText(steps) + fmt.Sprintf("\nsubject %q, sha256 %x...", res.Subject, res.Hash[:8])
+				text := tell("l6.mail.up", "%s\nsubject %q, sha256 %x...", stepsText(steps), res.Subject, res.Hash[:8])
 				a.recordPPDU(layers.Up, res.PPDU(c.unstuff.Unstuffed()), id5, text)
 			}
-			what := "message"
 			if top {
 				c.cl.Topped(n, res)
-				what = "top of message"
 			} else {
 				c.cl.Retrieved(n, res)
 				c.completed[n] = true
@@ -547,21 +542,26 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 				}
 			}
 			if tracing {
-				a.record(layers.Event{Layer: layers.Application, Dir: layers.Up,
-					Text: fmt.Sprintf("POP3 client: %s %d received: %s octets, subject %q, body %s characters in %s lines",
-						what, n, Thousands(res.Octets), res.Subject, Thousands(res.BodyChars), Thousands(res.BodyLines))})
+				e := layers.Event{Layer: layers.Application, Dir: layers.Up}.Say("l7.pop3.client.message",
+					"POP3 client: message %d received: %s octets, subject %q, body %s characters in %s lines",
+					n, Thousands(res.Octets), res.Subject, Thousands(res.BodyChars), Thousands(res.BodyLines))
+				if top {
+					e = e.Say("l7.pop3.client.top",
+						"POP3 client: top of message %d received: %s octets, subject %q, body %s characters in %s lines",
+						n, Thousands(res.Octets), res.Subject, Thousands(res.BodyChars), Thousands(res.BodyLines))
+				}
+				a.record(e)
 			}
 		}
 	} else {
 		if tracing {
 			a.recordPPDU(layers.Up, presentation.BlockPPDU(int64(c.listing.Len()), c.unstuff.Unstuffed()), id5,
-				c.unstuff.Step().Text)
+				layers.Event{Text: c.unstuff.Step().Text})
 		}
 		c.cl.Listed([]byte(c.listing.String()))
 		if tracing {
-			a.record(layers.Event{Layer: layers.Application, Dir: layers.Up,
-				Text: fmt.Sprintf("POP3 client: %s listing: %s", c.last.Keyword,
-					strings.ReplaceAll(strings.TrimSpace(c.listing.String()), "\r\n", "; "))})
+			a.record(layers.Event{Layer: layers.Application, Dir: layers.Up}.Say("l7.pop3.client.listing", "POP3 client: %s listing: %s", c.last.Keyword,
+				strings.ReplaceAll(strings.TrimSpace(c.listing.String()), "\r\n", "; ")))
 		}
 	}
 	if c.cur >= 0 && c.last.Keyword == "RETR" {
@@ -602,33 +602,35 @@ func (c *POP3Client) next() {
 	e := layers.Event{Layer: layers.Application, Dir: layers.Note}
 	if g, title := chapter(cmd); g != c.group {
 		c.group = g
-		e.Chapter = title
+		e.Chapter, e.ChapterMsg, e.ChapterArgs = title.Chapter, title.ChapterMsg, title.ChapterArgs
 		e.Walk = cmd.Keyword == "RETR" || cmd.Keyword == "TOP"
 	}
 	if e.Chapter != "" {
-		e.Text = fmt.Sprintf("POP3 client (%s): next command %s", c.cfg.User, cmd.String())
+		e = e.Say("l7.pop3.client.next", "POP3 client (%s): next command %s", c.cfg.User, cmd.String())
 		a.record(e)
 	}
-	a.sendLine(cmd, true, fmt.Sprintf("POP3 client sends %q (%d B with CRLF)", cmd.String(), cmd.Len()))
+	a.sendLine(cmd, true, tell("l7.pop3.client.sends", "POP3 client sends %q (%d B with CRLF)", cmd.String(), cmd.Len()))
 }
 
 // chapter groups commands into the chapters of the story.
-func chapter(cmd application.Message) (group, title string) {
+// The title is an event carrying only the chapter's title (layers.Event.Title).
+func chapter(cmd application.Message) (group string, title layers.Event) {
+	var e layers.Event
 	switch cmd.Keyword {
 	case "USER", "PASS":
-		return "login", "login: USER and PASS in the AUTHORIZATION state (POP3 sends the password in clear text)"
+		return "login", e.Title("chapter.pop3.login", "login: USER and PASS in the AUTHORIZATION state (POP3 sends the password in clear text)")
 	case "APOP":
-		return "login", "login: APOP in the AUTHORIZATION state (an MD5 digest of the greeting's timestamp, not the password)"
+		return "login", e.Title("chapter.pop3.apop", "login: APOP in the AUTHORIZATION state (an MD5 digest of the greeting's timestamp, not the password)")
 	case "CAPA":
-		return "capa", "CAPA: what the server can do"
+		return "capa", e.Title("chapter.pop3.capa", "CAPA: what the server can do")
 	case "STAT", "LIST", "UIDL", "NOOP":
-		return "list", cmd.String() + ": what the maildrop holds (TRANSACTION state)"
+		return "list", e.Title("chapter.pop3.list", "%s: what the maildrop holds (TRANSACTION state)", cmd.String())
 	case "RETR", "TOP":
-		return "retr " + cmd.String(), cmd.String() + ": the whole walk, every layer"
+		return "retr " + cmd.String(), e.Title("chapter.pop3.retr", "%s: the whole walk, every layer", cmd.String())
 	case "DELE", "RSET":
-		return "dele", cmd.String() + ": marked for deletion, not deleted yet"
+		return "dele", e.Title("chapter.pop3.dele", "%s: marked for deletion, not deleted yet", cmd.String())
 	case "QUIT":
-		return "quit", "QUIT: the UPDATE state deletes, then both sides close the connection"
+		return "quit", e.Title("chapter.pop3.quit", "QUIT: the UPDATE state deletes, then both sides close the connection")
 	}
-	return "other", cmd.String()
+	return "other", e.Title("chapter.pop3.other", "%s", cmd.String())
 }

@@ -61,13 +61,14 @@ func (sw *Switch) receive(p *Port, sig physical.Signal, m layers.Meta) {
 	if sw.sim.tracing {
 		pdu := describeFrame(frame)
 		pdu.ID = m.ID
-		how := "forwarded"
+		e := layers.Event{Node: sw.name, Iface: p.Name, Layer: layers.DataLink, Dir: layers.Forward,
+			PDU: pdu, Cause: m.Cause}
 		if d.Flooded {
-			how = "flooded"
+			e = e.Say("l2.switch.flooded", "%s: FCS checked, flooded to port %s", pdu.Summary, portList(d.Out))
+		} else {
+			e = e.Say("l2.switch.forwarded", "%s: FCS checked, forwarded to port %s", pdu.Summary, portList(d.Out))
 		}
-		sw.sim.Record(&layers.Event{Node: sw.name, Iface: p.Name, Layer: layers.DataLink, Dir: layers.Forward,
-			PDU: pdu, Cause: m.Cause,
-			Text: fmt.Sprintf("%s: FCS checked, %s to port %s", pdu.Summary, how, portList(d.Out))})
+		sw.sim.Record(&e)
 	}
 	for _, out := range d.Out {
 		op := sw.ports[out-1]

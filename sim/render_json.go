@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/osisim/osisim/layers"
@@ -60,7 +61,11 @@ type jsonEvent struct {
 	Reason  string                    `json:"reason,omitempty"`
 	Cause   string                    `json:"cause,omitempty"`
 	Peer    string                    `json:"peer,omitempty"`
+	Msg     string                    `json:"msg,omitempty"`
+	Args    []any                     `json:"args,omitempty"`
 	Chapter string                    `json:"chapter,omitempty"`
+	ChapMsg string                    `json:"chapter_msg,omitempty"`
+	ChapArg []any                     `json:"chapter_args,omitempty"`
 	PDU     *jsonPDU                  `json:"pdu,omitempty"`
 }
 
@@ -73,6 +78,7 @@ func (r *JSONRecorder) Record(e *layers.Event) {
 		V: JSONSchemaVersion, Seq: e.Seq, TimeNS: int64(e.Time), Node: e.Node, Iface: e.Iface,
 		Layer: int(e.Layer), Dir: e.Dir.String(), Text: e.Text, Reason: string(e.Reason),
 		Cause: e.Cause, Peer: e.Peer, Chapter: e.Chapter,
+		Msg: e.Msg, Args: jsonArgs(e.Args), ChapMsg: e.ChapterMsg, ChapArg: jsonArgs(e.ChapterArgs),
 		Models: make(map[string]jsonModelLayer, 3), // encoding/json sorts map keys
 	}
 	for _, m := range layers.Models {
@@ -95,4 +101,25 @@ func (r *JSONRecorder) Flush() error {
 		return r.err
 	}
 	return r.w.Flush()
+}
+
+// jsonArgs returns a message's arguments for JSON: numbers and booleans as
+// they are, anything else as the text the English template prints for %v
+// (an address, a MAC, a state's name), bytes in hex.
+func jsonArgs(args []any) []any {
+	if len(args) == 0 {
+		return nil
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, bool, string:
+			out[i] = v
+		case []byte:
+			out[i] = hex.EncodeToString(v)
+		default:
+			out[i] = fmt.Sprint(v)
+		}
+	}
+	return out
 }

@@ -87,7 +87,7 @@ func (r *TextRecorder) Record(e *layers.Event) {
 	if e.Chapter != "" {
 		r.endChapter()
 		r.chapter++
-		r.Printf("\n%d. %s\n", r.chapter, e.Chapter)
+		r.Printf("\n%d. %s\n", r.chapter, ChapterText(r.opt.Lang, e))
 		r.story.reset(e.Walk)
 	}
 	if !r.opt.All && !r.story.show(e) {
@@ -250,7 +250,7 @@ func LayerLabel(m layers.Model, l layers.Layer, lang layers.Lang) string {
 
 func (r *TextRecorder) line(e *layers.Event) {
 	label := LayerLabel(r.opt.Model, e.Layer, r.opt.Lang)
-	text := e.Text
+	text := EventText(r.opt.Lang, e)
 	if text == "" && e.PDU != nil {
 		text = e.PDU.Summary
 	}

@@ -138,10 +138,10 @@ func (s *Session) Open() error {
 	s.turn = s.first
 	if s.env.Tracing() {
 		if s.osi {
-			s.note(fmt.Sprintf("open session %d (osi profile: every unit carries a 16 B session header); the %v speaks first",
+			s.note(layers.Event{}.Say("l5.open.osi", "open session %d (osi profile: every unit carries a 16 B session header); the %v speaks first",
 				s.id, s.first), "")
 		} else {
-			s.note(fmt.Sprintf("open session %d (no header on the wire: TCP/IP leaves this to the application); the %v speaks first",
+			s.note(layers.Event{}.Say("l5.open", "open session %d (no header on the wire: TCP/IP leaves this to the application); the %v speaks first",
 				s.id, s.first), "")
 		}
 	}
@@ -177,7 +177,7 @@ func (s *Session) unit(speaker Role, u Unit, endTurn bool) error {
 	if endTurn {
 		s.turn = speaker.Peer()
 		if s.env.Tracing() {
-			s.note(fmt.Sprintf("session %d: the %v ends its turn with a %v; the turn passes to the %v (half-duplex dialog control)",
+			s.note(layers.Event{}.Say("l5.turn", "session %d: the %v ends its turn with a %v; the turn passes to the %v (half-duplex dialog control)",
 				s.id, speaker, u, s.turn), "")
 		}
 	}
@@ -207,7 +207,7 @@ func (s *Session) Checkpoint(label string, octets int64) (Checkpoint, error) {
 	c := Checkpoint{N: len(s.checkpoints) + 1, Label: label, Octets: octets, At: s.env.Now()}
 	s.checkpoints = append(s.checkpoints, c)
 	if s.env.Tracing() {
-		s.note(fmt.Sprintf("checkpoint %d: %s (%s B)", c.N, label, layers.Thousands(octets)), "")
+		s.note(layers.Event{}.Say("l5.checkpoint", "checkpoint %d: %s (%s B)", c.N, label, layers.Thousands(octets)), "")
 	}
 	return c, nil
 }
@@ -222,12 +222,13 @@ func (s *Session) Release() error {
 	}
 	s.state = Released
 	if s.env.Tracing() {
-		cps := "checkpoints"
+		e := layers.Event{}.Say("l5.release", "release session %d: orderly end after %d units sent and %d received, %d checkpoints",
+			s.id, s.sent, s.recv, len(s.checkpoints))
 		if len(s.checkpoints) == 1 {
-			cps = "checkpoint"
+			e = e.Say("l5.release.one", "release session %d: orderly end after %d units sent and %d received, %d checkpoint",
+				s.id, s.sent, s.recv, len(s.checkpoints))
 		}
-		s.note(fmt.Sprintf("release session %d: orderly end after %d units sent and %d received, %d %s",
-			s.id, s.sent, s.recv, len(s.checkpoints), cps), "")
+		s.note(e, "")
 	}
 	return nil
 }
@@ -247,9 +248,10 @@ func (s *Session) Abort(reason string) {
 		c := s.checkpoints[n-1]
 		resume = fmt.Sprintf("the last checkpoint is %d: %s (%s B)", c.N, c.Label, layers.Thousands(c.Octets))
 	}
-	s.note(fmt.Sprintf("abort session %d: %s; %s", s.id, reason, resume), reason)
+	s.note(layers.Event{Text: fmt.Sprintf("abort session %d: %s; %s", s.id, reason, resume)}, reason)
 }
 
-func (s *Session) note(text, cause string) {
-	s.env.Record(layers.Event{Layer: layers.Session, Dir: layers.Note, Text: text, Cause: cause})
+func (s *Session) note(e layers.Event, cause string) {
+	e.Layer, e.Dir, e.Cause = layers.Session, layers.Note, cause
+	s.env.Record(e)
 }
