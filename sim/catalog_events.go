@@ -37,6 +37,25 @@ func eventMsg(lang layers.Lang, id string, args []any, en string) string {
 // every id used has a Chinese template here with the same verbs in the same
 // order, and that every id here is used.
 var eventCatalog = map[string]string{
+	// Layers 1 to 3 (sim/link.go, layers/datalink, layers/network).
+	"l1.transmit":           "发送到 %s：%s",
+	"l2.sw.known":           "已知目的地址 %s 在端口 %d：只转发到端口 %d",
+	"l2.sw.flood.broadcast": "广播：泛洪到 %s",
+	"l2.sw.flood.multicast": "组播 %s：泛洪到 %s",
+	"l2.sw.flood.unknown":   "未知目的地址 %s：泛洪到 %s",
+	"l2.sw.learned":         "学到 %s 在端口 %d",
+	"l2.sw.moved":           "%s 从端口 %d 移到端口 %d",
+	"l3.route.local":        "%s 在本地网络 %s（%s）上",
+	"l3.route.default":      "路由：%s 经 %s（默认网关），出口 %s",
+	"l3.route":              "路由：%s 经 %s（路由 %s），出口 %s",
+	"l3.arp.wait":           "ARP 缓存中没有 %s 的条目：数据报等待",
+	"l3.arp.reply":          "收到询问本接口地址 %s 的 ARP 请求（来自 %s）：回答",
+	"l3.arp.resolved":       "ARP 缓存：%s 的 MAC 地址是 %s",
+	"l3.arp.resolved.one":   "ARP 缓存：%s 的 MAC 地址是 %s；发出 1 个等待中的数据报",
+	"l3.arp.resolved.sent":  "ARP 缓存：%s 的 MAC 地址是 %s；发出 %d 个等待中的数据报",
+	"l3.arp.learned":        "ARP 缓存：学到 %s 的 MAC 地址是 %s（来自它的 %s）",
+	"l3.forward":            "转发到 %s，出口 %s，TTL %d -> %d",
+	"l3.forward.via":        "转发到 %s，出口 %s（下一跳 %s），TTL %d -> %d",
 	// Chapters of the POP3 story (pop3.go).
 	"chapter.pop3.connect": "%s 向 %s 的 %d 端口建立 TCP 连接",
 	"chapter.pop3.login":   "登录：在 AUTHORIZATION 状态发送 USER 和 PASS（POP3 以明文发送口令）",

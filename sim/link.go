@@ -205,11 +205,11 @@ func (f *inflight) start() {
 		pdu := describeSignal(f.sig, l.BitRate)
 		pdu.ID = l.sim.NewID()
 		pdu.Parents = []uint64{m.ID}
-		l.sim.Record(&layers.Event{
+		ev := layers.Event{
 			Node: from.Device.Name(), Iface: from.Name, Layer: layers.Physical, Dir: layers.Wire,
 			PDU: pdu, Peer: to.Device.Name(), Cause: v.cause,
-			Text: fmt.Sprintf("transmit to %s: %s", to.Label(), pdu.Summary),
-		})
+		}.Say("l1.transmit", "transmit to %s: %s", to.Label(), pdu.Summary)
+		l.sim.Record(&ev)
 		for i, note := range v.notes {
 			e := layers.Event{Node: from.Device.Name(), Iface: from.Name, Layer: layers.Physical, Dir: layers.Note,
 				Peer: to.Device.Name(), Cause: v.cause, Text: note}

@@ -100,7 +100,7 @@ func (s *Switch) Forward(in int, f Frame) Decision {
 			}
 			d.Out = []int{e.port}
 			if s.env.Tracing() {
-				s.note(fmt.Sprintf("known destination %s on port %d: forwarded to port %d only", f.Dst, e.port, e.port))
+				s.env.Record(noteEvent.Say("l2.sw.known", "known destination %s on port %d: forwarded to port %d only", f.Dst, e.port, e.port))
 			}
 			return d
 		}
@@ -117,16 +117,14 @@ func (s *Switch) Forward(in int, f Frame) Decision {
 		}
 	}
 	if s.env.Tracing() {
-		var why string
 		switch {
 		case f.Dst.IsBroadcast():
-			why = "broadcast"
+			s.env.Record(noteEvent.Say("l2.sw.flood.broadcast", "broadcast: flooded to %s", portList(d.Out)))
 		case f.Dst.IsMulticast():
-			why = "multicast " + f.Dst.String()
+			s.env.Record(noteEvent.Say("l2.sw.flood.multicast", "multicast %s: flooded to %s", f.Dst, portList(d.Out)))
 		default:
-			why = "unknown destination " + f.Dst.String()
+			s.env.Record(noteEvent.Say("l2.sw.flood.unknown", "unknown destination %s: flooded to %s", f.Dst, portList(d.Out)))
 		}
-		s.note(why + ": flooded to " + portList(d.Out))
 	}
 	return d
 }
@@ -150,12 +148,12 @@ func (s *Switch) learn(in int, src MAC, now time.Duration) bool {
 	switch {
 	case !ok:
 		if s.env.Tracing() {
-			s.note(fmt.Sprintf("learned %s on port %d", src, in))
+			s.env.Record(noteEvent.Say("l2.sw.learned", "learned %s on port %d", src, in))
 		}
 		return true
 	case old.port != in:
 		if s.env.Tracing() {
-			s.note(fmt.Sprintf("moved %s from port %d to port %d", src, old.port, in))
+			s.env.Record(noteEvent.Say("l2.sw.moved", "moved %s from port %d to port %d", src, old.port, in))
 		}
 		return true
 	}
@@ -192,6 +190,9 @@ func (s *Switch) age(now time.Duration) {
 		}
 	}
 }
+
+// noteEvent is the base of the switch's notes.
+var noteEvent = layers.Event{Layer: layers.DataLink, Dir: layers.Note}
 
 func (s *Switch) note(text string) {
 	s.env.Record(layers.Event{Layer: layers.DataLink, Dir: layers.Note, Text: text})

@@ -137,7 +137,7 @@ func (s *Stack) resolve(ifi int, nh netip.Addr, b []byte, m layers.Meta, local b
 		s.record(ifi, layers.Note, "", "", nil, fmt.Sprintf("ARP request for %s is out: datagram waits (%s waiting)", nh, plural(len(e.queue), "datagram")))
 		return datalink.MAC{}, false
 	}
-	s.record(ifi, layers.Note, "", "", nil, fmt.Sprintf("ARP cache has no entry for %s: datagram waits", nh))
+	s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.arp.wait", "ARP cache has no entry for %s: datagram waits", nh))
 	e.tries = 0
 	s.sendARPRequest(ifi, nh, "")
 	e.timer = s.env.After(s.cfg.ARPRetry, func() { s.arpRetry(k, e) })
@@ -245,12 +245,12 @@ func (s *Stack) handleARP(ifi int, payload []byte, m layers.Meta) {
 	}
 	if !merged && learnable {
 		s.arp.entries[k] = &arpEntry{mac: a.SenderMAC, expires: s.env.Now() + s.cfg.ARPTimeout}
-		s.record(ifi, layers.Note, "", "", nil, fmt.Sprintf("ARP cache: learned %s is at %s (from its %s)", a.SenderIP, a.SenderMAC, arpOpName(a.Op)))
+		s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.arp.learned", "ARP cache: learned %s is at %s (from its %s)", a.SenderIP, a.SenderMAC, arpOpName(a.Op)))
 	}
 	if a.Op != ARPRequest {
 		return
 	}
-	s.record(ifi, layers.Note, "", "", nil, fmt.Sprintf("ARP request for this interface's address %s from %s: replying", in.addr, a.SenderIP))
+	s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.arp.reply", "ARP request for this interface's address %s from %s: replying", in.addr, a.SenderIP))
 	reply := ARP{Op: ARPReply, SenderMAC: in.MAC, SenderIP: in.addr, TargetMAC: a.SenderMAC, TargetIP: a.SenderIP}
 	s.arpb = reply.Append(s.arpb[:0])
 	s.link.SendFrame(ifi, a.SenderMAC, datalink.EtherTypeARP, s.arpb, layers.Meta{Cause: "ARP request"})
@@ -267,11 +267,16 @@ func (s *Stack) update(k arpKey, e *arpEntry, mac datalink.MAC) {
 	}
 	switch {
 	case was:
-		text := fmt.Sprintf("ARP cache: %s is at %s", k.ip, mac)
-		if n := len(e.queue); n > 0 {
-			text += fmt.Sprintf("; %s sent", plural(n, "waiting datagram"))
+		ev := layers.Event{Layer: layers.Network, Dir: layers.Note}
+		switch n := len(e.queue); {
+		case n == 1:
+			ev = ev.Say("l3.arp.resolved.one", "ARP cache: %s is at %s; 1 waiting datagram sent", k.ip, mac)
+		case n > 1:
+			ev = ev.Say("l3.arp.resolved.sent", "ARP cache: %s is at %s; %d waiting datagrams sent", k.ip, mac, n)
+		default:
+			ev = ev.Say("l3.arp.resolved", "ARP cache: %s is at %s", k.ip, mac)
 		}
-		s.record(k.iface, layers.Note, "", "", nil, text)
+		s.recordEvent(k.iface, ev)
 	case old != mac:
 		s.record(k.iface, layers.Note, "", "", nil, fmt.Sprintf("ARP cache: %s moved from %s to %s", k.ip, old, mac))
 	}

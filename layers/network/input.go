@@ -158,11 +158,13 @@ func (s *Stack) forward(ifi int, d Datagram, b []byte, m layers.Meta) {
 		// The link records the forwarded datagram itself as it leaves; this
 		// note says why it leaves where it does.
 		out := &s.ifaces[r.Iface]
-		text := fmt.Sprintf("forward to %s via %s, TTL %d -> %d", d.Dst, out.Name, d.TTL, ttl)
-		if !r.Connected() {
-			text = fmt.Sprintf("forward to %s via %s (next hop %s), TTL %d -> %d", d.Dst, out.Name, r.Gateway, d.TTL, ttl)
+		e := layers.Event{Layer: layers.Network, Dir: layers.Note}
+		if r.Connected() {
+			e = e.Say("l3.forward", "forward to %s via %s, TTL %d -> %d", d.Dst, out.Name, d.TTL, ttl)
+		} else {
+			e = e.Say("l3.forward.via", "forward to %s via %s (next hop %s), TTL %d -> %d", d.Dst, out.Name, r.Gateway, d.TTL, ttl)
 		}
-		s.record(r.Iface, layers.Note, "", "", nil, text)
+		s.recordEvent(r.Iface, e)
 	}
 	s.output(r.Iface, r.NextHop(d.Dst), s.fwd, m, false)
 }

@@ -480,20 +480,21 @@ func (s *Stack) route(dst netip.Addr) (int, netip.Addr, error) {
 		return 0, netip.Addr{}, fmt.Errorf("%w: %s", ErrNoRoute, dst)
 	}
 	if s.env.Tracing() {
-		s.record(r.Iface, layers.Note, "", "", nil, s.routeText(dst, r))
+		s.recordEvent(r.Iface, s.routeEvent(dst, r))
 	}
 	return r.Iface, r.NextHop(dst), nil
 }
 
-func (s *Stack) routeText(dst netip.Addr, r Route) string {
+func (s *Stack) routeEvent(dst netip.Addr, r Route) layers.Event {
 	name := s.ifaces[r.Iface].Name
+	e := layers.Event{Layer: layers.Network, Dir: layers.Note}
 	switch {
 	case r.Connected():
-		return fmt.Sprintf("%s is on the local network %s (%s)", dst, name, r.Prefix)
+		return e.Say("l3.route.local", "%s is on the local network %s (%s)", dst, name, r.Prefix)
 	case r.IsDefault():
-		return fmt.Sprintf("route %s via %s (default gateway) on %s", dst, r.Gateway, name)
+		return e.Say("l3.route.default", "route %s via %s (default gateway) on %s", dst, r.Gateway, name)
 	}
-	return fmt.Sprintf("route %s via %s (route %s) on %s", dst, r.Gateway, r.Prefix, name)
+	return e.Say("l3.route", "route %s via %s (route %s) on %s", dst, r.Gateway, r.Prefix, name)
 }
 
 // output hands a finished datagram b to the link towards next hop nh on
@@ -535,6 +536,14 @@ func (s *Stack) SendUnreachable(about Datagram, code uint8, m layers.Meta) error
 }
 
 // record adds an event of the network layer to the trace.
+// recordEvent records ev on interface ifi.
+func (s *Stack) recordEvent(ifi int, ev layers.Event) {
+	if ifi >= 0 && ifi < len(s.ifaces) {
+		ev.Iface = s.ifaces[ifi].Name
+	}
+	s.env.Record(ev)
+}
+
 func (s *Stack) record(ifi int, dir layers.Dir, reason layers.Reason, cause string, pdu *layers.PDU, text string) {
 	ev := layers.Event{Layer: layers.Network, Dir: dir, Text: text, Reason: reason, Cause: cause, PDU: pdu}
 	if ifi >= 0 && ifi < len(s.ifaces) {
