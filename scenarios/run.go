@@ -140,7 +140,7 @@ func Run(f *File, opt Options) (*Result, error) {
 	for _, a := range b.apps {
 		if a.pop3 != nil {
 			res.Clients = append(res.Clients, a.pop3)
-			res.Reports = append(res.Reports, a.watch.Report())
+			res.Reports = append(res.Reports, a.pop3.Report())
 		}
 	}
 	res.Checks = b.check(f)

@@ -19,7 +19,6 @@ type appRun struct {
 	app     *App
 	start   time.Duration
 	pop3    *sim.POP3Client
-	watch   *sim.ClientWatch
 	ping    *sim.Ping
 	telnet  *sim.Telnet
 	trace   *sim.Traceroute
@@ -153,7 +152,7 @@ func (b *built) startPOP3(f *File, ar *appRun, nodes map[string]*Node) error {
 			b.sim.Record(&layers.Event{Node: a.Node, Layer: layers.Application, Dir: layers.Note,
 				Text: fmt.Sprintf("%s is %s: the POP3 client connects to that address", c.Server, addr)})
 			cfg.Server = netip.AddrPortFrom(addr, uint16(port))
-			ar.pop3, ar.watch = h.StartPOP3ClientWatched(max(ar.start, b.sim.Now()), cfg)
+			ar.pop3 = h.StartPOP3Client(max(ar.start, b.sim.Now()), cfg)
 		})
 		return nil
 	}
@@ -162,7 +161,7 @@ func (b *built) startPOP3(f *File, ar *appRun, nodes map[string]*Node) error {
 		return err
 	}
 	cfg.Server = netip.AddrPortFrom(addr, uint16(port))
-	ar.pop3, ar.watch = h.StartPOP3ClientWatched(ar.start, cfg)
+	ar.pop3 = h.StartPOP3Client(ar.start, cfg)
 	return nil
 }
 

@@ -59,16 +59,3 @@ func (c *POP3Client) Report() ClientReport {
 	}
 	return r
 }
-
-// ClientWatch gives a client's report after the run.
-type ClientWatch struct{ c *POP3Client }
-
-// StartPOP3ClientWatched is StartPOP3Client with a watch whose Report is
-// the client's.
-func (h *Host) StartPOP3ClientWatched(at time.Duration, cfg POP3ClientConfig) (*POP3Client, *ClientWatch) {
-	c := h.StartPOP3Client(at, cfg)
-	return c, &ClientWatch{c}
-}
-
-// Report returns what the client did so far.
-func (w *ClientWatch) Report() ClientReport { return w.c.Report() }
