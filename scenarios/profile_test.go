@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/osisim/osisim/layers"
 	"github.com/osisim/osisim/sim"
 )
@@ -152,5 +154,110 @@ func TestProfileValidation(t *testing.T) {
 		if _, err := Load("x.yaml", append([]byte(top), src...)); err != nil {
 			t.Errorf("%q: %v", top, err)
 		}
+	}
+}
+
+// TestOSIProfileEveryLesson runs every bundled lesson in the osi profile,
+// with and without compression: the lessons' expectations hold whichever
+// profile carries them (telnet, a raw octet client, finds the greeting
+// inside the session and presentation headers).
+func TestOSIProfileEveryLesson(t *testing.T) {
+	for _, name := range Names() {
+		for _, compress := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/compress=%v", name, compress), func(t *testing.T) {
+				f, err := LoadBundled(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.Profile, f.Compress = string(sim.ProfileOSI), compress
+				res, err := Run(f, Options{Seed: f.Seed, Recorder: layers.Discard})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !res.OK() {
+					t.Fatalf("expectations failed under the osi profile:\n%s", res.Failures())
+				}
+			})
+		}
+	}
+}
+
+// TestOverheadComparison counts the default lesson's headers in both
+// profiles: the osi profile adds exactly its 16 B session and 8 B
+// presentation headers to TCP's data, the Internet profile none, and the
+// table says so.
+func TestOverheadComparison(t *testing.T) {
+	count := func(profile sim.Profile, compress bool) sim.Overhead {
+		f, err := LoadBundled(Default)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Profile, f.Compress = string(profile), compress
+		rec := sim.NewOverheadRecorder()
+		if _, err := Run(f, Options{Seed: f.Seed, Recorder: rec}); err != nil {
+			t.Fatal(err)
+		}
+		return rec.Overhead()
+	}
+	inet, osi, zip := count(sim.ProfileInternet, false), count(sim.ProfileOSI, false), count(sim.ProfileOSI, true)
+	if diff := cmp.Diff([]string{"client", "server"}, osi.Hosts); diff != "" {
+		t.Errorf("hosts counted (-want +got):\n%s", diff)
+	}
+	if inet.HeaderOctets[layers.Session] != 0 || inet.HeaderOctets[layers.Presentation] != 0 {
+		t.Errorf("internet profile: %d B of session and %d B of presentation headers, want none",
+			inet.HeaderOctets[layers.Session], inet.HeaderOctets[layers.Presentation])
+	}
+	if got, n := osi.HeaderOctets[layers.Session], osi.Headers[layers.Session]; n == 0 || got != 16*n {
+		t.Errorf("osi profile: %d B in %d session headers, want 16 B each", got, n)
+	}
+	if got, n := osi.HeaderOctets[layers.Presentation], osi.Headers[layers.Presentation]; n == 0 || got != 8*n {
+		t.Errorf("osi profile: %d B in %d presentation headers, want 8 B each", got, n)
+	}
+	added := osi.HeaderOctets[layers.Session] + osi.HeaderOctets[layers.Presentation]
+	if osi.TCPPayload-inet.TCPPayload != added {
+		t.Errorf("TCP data: internet %d B, osi %d B: differ by %d, want the %d B of osi headers",
+			inet.TCPPayload, osi.TCPPayload, osi.TCPPayload-inet.TCPPayload, added)
+	}
+	if osi.WireOctets <= inet.WireOctets || zip.WireOctets >= osi.WireOctets {
+		t.Errorf("wire octets: internet %d, osi %d, osi compressed %d: want internet < osi and compressed < osi",
+			inet.WireOctets, osi.WireOctets, zip.WireOctets)
+	}
+	var b bytes.Buffer
+	if err := sim.WriteOverheadComparison(&b, inet, osi, layers.EN); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("application data  %s B", layers.Thousands(inet.TCPPayload)),
+		fmt.Sprintf("%d B in %d headers", osi.HeaderOctets[layers.Session], osi.Headers[layers.Session]),
+		fmt.Sprintf("The osi profile put %s more octets on the wire", layers.Thousands(osi.WireOctets-inet.WireOctets)),
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(b.String()), "  "), strings.Join(strings.Fields(want), "  ")) {
+			t.Errorf("the table does not say %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestOSIProfileCheckpointSPDU checks that the client tells the server, in
+// a checkpoint SPDU, the synchronization point it marked when message 1
+// arrived intact, and that the server reads it.
+func TestOSIProfileCheckpointSPDU(t *testing.T) {
+	f := osiScenario(t, false)
+	rec := &upperRecorder{}
+	if _, err := Run(f, Options{Seed: f.Seed, Recorder: rec}); err != nil {
+		t.Fatal(err)
+	}
+	var sent, read bool
+	for _, e := range rec.events {
+		if e.layer != layers.Session || !strings.HasPrefix(e.summary, "SPDU checkpoint session 1") {
+			continue
+		}
+		if !strings.Contains(e.summary, "sync 1 from the initiator") || e.len != 16 || e.hlen != 16 {
+			t.Errorf("%s %v: checkpoint SPDU %q, %d B (header %d B); want sync 1 from the initiator, 16 B", e.node, e.dir, e.summary, e.len, e.hlen)
+		}
+		sent = sent || e.node == "client" && e.dir == layers.Down
+		read = read || e.node == "server" && e.dir == layers.Up
+	}
+	if !sent || !read {
+		t.Errorf("checkpoint SPDU sent by the client: %v, read by the server: %v; want both", sent, read)
 	}
 }

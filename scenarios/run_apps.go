@@ -232,13 +232,13 @@ func (b *built) checkMore(f *File, e Expect) Check {
 			c.OK = t.Refused()
 		default:
 			c.What = "telnet from " + x.Node + " connected"
-			c.OK = t.Connected() && strings.Contains(t.Received(), x.Greeting)
+			c.OK = t.Connected() && strings.Contains(t.Greeting(), x.Greeting)
 		}
 		switch {
 		case t.Refused():
 			c.Detail = "the SYN was answered with RST: connection refused"
 		case t.Connected():
-			c.Detail = fmt.Sprintf("connected; the service said %q", strings.TrimRight(t.Received(), "\r\n"))
+			c.Detail = fmt.Sprintf("connected; the service said %q", strings.TrimRight(t.Greeting(), "\r\n"))
 		case t.Err() != nil:
 			c.Detail = "not connected: " + t.Err().Error()
 		default:

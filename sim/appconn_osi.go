@@ -222,6 +222,25 @@ func (a *appConn) release() {
 	a.out = append(a.out, outItem{data: buf, id: id})
 }
 
+// sendCheckpointOSI tells the peer, in the osi profile, that the session
+// marked synchronization point cp: a checkpoint SPDU (ISO/IEC 8327-1's
+// minor synchronization point, MIP) carrying its number. Both ends then
+// know where a resumed session can start again; the Internet profile has no
+// such unit, and its checkpoints stay local.
+func (a *appConn) sendCheckpointOSI(cp session.Checkpoint) {
+	sh := session.OSIHeader{Type: session.TypeCheckpoint, Speaker: a.sess.Role(), Session: uint16(a.sess.ID()),
+		Turn: a.turns, Sync: uint32(cp.N), Flags: session.FlagEndOfUnit}
+	buf := sh.Append(nil)
+	var id uint64
+	if a.h.sim.tracing {
+		id = a.h.sim.NewID()
+		a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, PDU: &layers.PDU{
+			Kind: "spdu", ID: id, Len: len(buf), HeaderLen: len(buf), Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf}}.Say(
+			"l5.osi.checkpoint", "synchronization point %d (%s) to the peer in a checkpoint SPDU: %s", cp.N, cp.Label, sh.Summary()))
+	}
+	a.out = append(a.out, outItem{data: buf, id: id})
+}
+
 // osiBodyReader prepares a body for segmenting in the osi profile: the
 // lookahead tells which segment is the last.
 func osiBodyReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, appChunk) }

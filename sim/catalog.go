@@ -166,6 +166,18 @@ text 格式按章节讲述：完整地走一遍各层，重复的步骤在章末
 	"flag.run.model": {
 		"read the trace through this model: osi7, tcpip5 or tcpip4",
 		"按这个模型阅读轨迹：osi7、tcpip5 或 tcpip4"},
+	"flag.run.profile": {
+		"stack profile above TCP: internet or osi (default: the scenario's, else internet; docs/profiles.md)",
+		"TCP 之上的协议栈规范：internet 或 osi（默认：场景中的，否则 internet；见 docs/profiles.md）"},
+	"flag.run.compress": {
+		"DEFLATE-compress at the presentation layer (osi profile)",
+		"在表示层用 DEFLATE 压缩（osi 规范）"},
+	"flag.explain.profile": {
+		"stack profile above TCP: internet or osi (default: the scenario's, else internet; docs/profiles.md)",
+		"TCP 之上的协议栈规范：internet 或 osi（默认：场景中的，否则 internet；见 docs/profiles.md）"},
+	"flag.explain.compress": {
+		"DEFLATE-compress at the presentation layer (osi profile)",
+		"在表示层用 DEFLATE 压缩（osi 规范）"},
 
 	// version.
 	"cmd.version.short": {
@@ -704,6 +716,29 @@ With a port number or a service name (pop3, http, ftp, ...), show that port.`,
 	"explain.hexmore": {
 		"... and %d more octets",
 		"……另有 %d 个八位组"},
+	// The overhead of the two profiles (overhead.go).
+	"overhead.title": {
+		"The same run in the Internet and the osi profile, counted at the hosts that sent TCP segments (%s):",
+		"同一次运行在 Internet 规范和 osi 规范下的开销，在发送 TCP 段的主机（%s）上统计："},
+	"overhead.col.internet": {"internet profile", "Internet 规范"},
+	"overhead.col.osi":      {"osi profile", "osi 规范"},
+	"overhead.octets":       {"%s B", "%s 字节"},
+	"overhead.headers": {
+		"%s B in %s headers",
+		"%s 字节，%s 个首部"},
+	"overhead.app":        {"application data", "应用数据"},
+	"overhead.tcpdata":    {"TCP data", "TCP 数据"},
+	"overhead.wire":       {"on the wire", "线路上"},
+	"overhead.efficiency": {"data / wire", "数据 / 线路"},
+	"overhead.note": {
+		"Application data: what TCP carried in the Internet profile, which adds no header above TCP.",
+		"应用数据：Internet 规范下 TCP 承载的数据，这个规范在 TCP 之上不加首部。"},
+	"overhead.more": {
+		"The osi profile put %s more octets on the wire: its session and presentation headers, and the segments and frames that carry them.",
+		"osi 规范多往线路上放了 %s 字节：它的会话层和表示层首部，以及承载它们的段和帧。"},
+	"overhead.less": {
+		"The osi profile put %s fewer octets on the wire: compression saved more than its headers cost.",
+		"osi 规范少往线路上放了 %s 字节：压缩节省的比它的首部开销更多。"},
 	"cmd.explain.short": {
 		"Explain one frame of a run, header by header, down to the bits",
 		"逐个首部讲解一次运行中的一个帧，一直讲到比特"},

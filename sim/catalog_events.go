@@ -56,6 +56,11 @@ var eventCatalog = map[string]string{
 	"l3.arp.learned":        "ARP 缓存：学到 %s 的 MAC 地址是 %s（来自它的 %s）",
 	"l3.forward":            "转发到 %s，出口 %s，TTL %d -> %d",
 	"l3.forward.via":        "转发到 %s，出口 %s（下一跳 %s），TTL %d -> %d",
+	// telnet meeting a server of the osi profile (telnet.go).
+	"telnet.osi.deflate": "telnet：这些不是字符：%d B 的 osi 规范会话层首部和 %d B 的表示层首部，随后是 %d B 的 DEFLATE 数据；其中是：%q",
+	"telnet.osi":         "telnet：前 %d B 是 osi 规范的会话层首部和 %d B 的表示层首部，不是字符；其中是：%q",
+	// The osi profile's checkpoint SPDU (appconn_osi.go).
+	"l5.osi.checkpoint": "同步点 %d（%s）用检查点 SPDU 告诉对方：%s",
 	// Chapters of the POP3 story (pop3.go).
 	"chapter.pop3.connect": "%s 向 %s 的 %d 端口建立 TCP 连接",
 	"chapter.pop3.login":   "登录：在 AUTHORIZATION 状态发送 USER 和 PASS（POP3 以明文发送口令）",

@@ -525,7 +525,9 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 		} else {
 			top := c.last.Keyword == "TOP"
 			if !top {
-				a.sess.Checkpoint(fmt.Sprintf("message %d complete", n), c.octets)
+				if cp, err := a.sess.Checkpoint(fmt.Sprintf("message %d complete", n), c.octets); err == nil && a.osi {
+					a.sendCheckpointOSI(cp)
+				}
 			}
 			if tracing {
 				steps := append([]presentation.Step{c.unstuff.Step()}, res.Steps...)

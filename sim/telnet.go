@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/osisim/osisim/layers"
+	"github.com/osisim/osisim/layers/presentation"
+	"github.com/osisim/osisim/layers/session"
 	"github.com/osisim/osisim/layers/transport"
 )
 
@@ -23,6 +25,9 @@ type Telnet struct {
 	dst       netip.AddrPort
 	conn      *transport.Conn
 	got       []byte
+	greeting  []byte // what the service said, with the osi profile's headers taken off
+	osiHeads  int    // octets of osi-profile session and presentation headers seen
+	osiUsed   int    // octets of t.got the osi units found so far take
 	buf       []byte
 	connected bool
 	closing   bool
@@ -45,8 +50,18 @@ func (t *Telnet) Connected() bool { return t.connected }
 // closed.
 func (t *Telnet) Refused() bool { return errors.Is(t.err, transport.ErrRefused) }
 
-// Received returns what the server sent.
+// Received returns what the server sent, octet for octet.
 func (t *Telnet) Received() string { return string(t.got) }
+
+// Greeting returns what the service said: what it sent or, when the server
+// speaks the osi profile, the user data inside its session and presentation
+// headers, decompressed.
+func (t *Telnet) Greeting() string {
+	if t.osiHeads > 0 {
+		return string(t.greeting)
+	}
+	return string(t.got)
+}
 
 // Err returns why the connection failed (transport.ErrRefused, ErrTimeout,
 // ErrReset ...), or nil.
@@ -127,11 +142,43 @@ func (t *Telnet) readable(c *transport.Conn) {
 				Summary: fmt.Sprintf("%d bytes of data: %q", n, clipBytes(data, 60)), Bytes: data},
 			Text: fmt.Sprintf("telnet: the service on port %d says %q", t.dst.Port(), clipBytes(bytes.TrimRight(data, "\r\n"), 200))})
 	}
-	if !t.closing && bytes.Contains(t.got, []byte("\n")) {
+	t.readOSI()
+	if !t.closing && bytes.Contains([]byte(t.Greeting()), []byte("\n")) {
 		t.closing = true
 		t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
 			Text: "telnet: the service answered; closing the connection (telnet> quit): TCP sends FIN"})
 		c.Close()
+	}
+}
+
+// readOSI looks for the osi profile's units in what the service sent. A real
+// telnet prints the session and presentation headers as the octets they
+// are; osisim shows them and also what they carry, so a student sees both
+// what the wire holds and the greeting inside it.
+func (t *Telnet) readOSI() {
+	for {
+		b := t.got[t.osiUsed:]
+		h, err := session.ParseOSIHeader(b)
+		if err != nil || len(b) < session.OSIHeaderLen+int(h.Length) {
+			return
+		}
+		unit := b[session.OSIHeaderLen : session.OSIHeaderLen+int(h.Length)]
+		ph, data, err := presentation.ParseOSIUnit(unit)
+		if err != nil {
+			return
+		}
+		t.osiHeads += session.OSIHeaderLen + presentation.OSIHeaderLen
+		t.osiUsed += session.OSIHeaderLen + int(h.Length)
+		t.greeting = append(t.greeting, data...)
+		e := layers.Event{Layer: layers.Application, Dir: layers.Note}
+		if ph.Compressed() {
+			e = e.Say("telnet.osi.deflate", "telnet: these are not characters: a %d B osi-profile session header and an %d B presentation header, then %d B of DEFLATE data; inside: %q",
+				session.OSIHeaderLen, presentation.OSIHeaderLen, len(unit)-presentation.OSIHeaderLen, clipBytes(bytes.TrimRight(data, "\r\n"), 200))
+		} else {
+			e = e.Say("telnet.osi", "telnet: the first %d B are an osi-profile session header and an %d B presentation header, not characters; inside: %q",
+				session.OSIHeaderLen, presentation.OSIHeaderLen, clipBytes(bytes.TrimRight(data, "\r\n"), 200))
+		}
+		t.h.record(e)
 	}
 }
 

@@ -23,6 +23,7 @@ type explainOptions struct {
 	Model    string
 	Lang     string
 	faults   faultFlags // run_faults.go: the same run as "osisim run" with the same flags
+	profile  profileFlags
 }
 
 func newExplainCmd(s streams) *cobra.Command {
@@ -47,6 +48,7 @@ func newExplainCmd(s streams) *cobra.Command {
 	f.Uint64Var(&o.Seed, "seed", 0, sim.Msg(layers.EN, "flag.explain.seed"))
 	f.StringVar(&o.Model, "model", "osi7", sim.Msg(layers.EN, "flag.explain.model"))
 	o.faults.register(cmd)
+	o.profile.register(cmd)
 	return cmd
 }
 
@@ -80,6 +82,9 @@ func (o *explainOptions) run() error {
 	if err := o.faults.apply(f); err != nil {
 		return err
 	}
+	if err := o.profile.apply(f); err != nil {
+		return err
+	}
 	link := o.Link
 	if link == "" {
 		link = clientLink(f)
@@ -97,12 +102,37 @@ func (o *explainOptions) run() error {
 	}
 	// Whether the run met its expectations does not matter here: the
 	// frame is explained either way.
-	if _, err := scenarios.Run(f, scenarios.Options{Seed: seed, Recorder: rec}); err != nil {
+	over := sim.NewOverheadRecorder()
+	if _, err := scenarios.Run(f, scenarios.Options{Seed: seed, Recorder: teeRecorder{rec, over}}); err != nil {
 		return err
 	}
 	x, err := rec.Explanation()
 	if err != nil {
 		return err
 	}
-	return x.WriteText(o.Out, model, lang)
+	if err := x.WriteText(o.Out, model, lang); err != nil {
+		return err
+	}
+	if f.Profile != string(sim.ProfileOSI) {
+		return nil
+	}
+	// The osi profile's headers are the textbook's picture; what they cost
+	// shows beside the same run in the Internet profile.
+	inet := *f
+	inet.Profile, inet.Compress = string(sim.ProfileInternet), false
+	base := sim.NewOverheadRecorder()
+	if _, err := scenarios.Run(&inet, scenarios.Options{Seed: seed, Recorder: base}); err != nil {
+		return err
+	}
+	fmt.Fprintln(o.Out)
+	return sim.WriteOverheadComparison(o.Out, base.Overhead(), over.Overhead(), lang)
+}
+
+// teeRecorder hands every event to each of its recorders in turn.
+type teeRecorder []layers.Recorder
+
+func (t teeRecorder) Record(e *layers.Event) {
+	for _, r := range t {
+		r.Record(e)
+	}
 }

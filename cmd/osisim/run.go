@@ -24,10 +24,9 @@ type runOptions struct {
 	All      bool
 	Model    string
 	Lang     string
-	Profile  string     // --profile: internet or osi (default: the scenario's)
-	Compress bool       // --compress: the presentation layer's DEFLATE step
-	faults   faultFlags // run_faults.go
-	views    viewFlags  // run_views.go
+	profile  profileFlags // --profile, --compress (profile_flags.go)
+	faults   faultFlags   // run_faults.go
+	views    viewFlags    // run_views.go
 }
 
 func newRunCmd(s streams) *cobra.Command {
@@ -69,8 +68,7 @@ Exit status: 0 when the scenario met its expectations, 1 when it did not,
 	f.StringVarP(&o.Output, "output", "o", "", "write the trace to this file instead of standard output")
 	f.BoolVar(&o.All, "all", false, "print every event (text format)")
 	f.StringVar(&o.Model, "model", "osi7", "read the trace through this model: osi7, tcpip5 or tcpip4")
-	f.StringVar(&o.Profile, "profile", "", "stack profile above TCP: internet or osi (default: the scenario's, else internet; docs/profiles.md)")
-	f.BoolVar(&o.Compress, "compress", false, "DEFLATE-compress at the presentation layer (osi profile)")
+	o.profile.register(cmd)
 	o.faults.register(cmd)
 	o.views.register(cmd)
 	return cmd
@@ -117,7 +115,7 @@ func (o *runOptions) run() error {
 	if err := o.faults.apply(f); err != nil {
 		return err
 	}
-	if err := o.applyProfile(f); err != nil {
+	if err := o.profile.apply(f); err != nil {
 		return err
 	}
 	seed := f.Seed
@@ -195,24 +193,6 @@ func (o *runOptions) run() error {
 	}
 	if !res.OK() {
 		return &failedError{msg: "the scenario failed its expectations:\n" + res.Failures()}
-	}
-	return nil
-}
-
-// applyProfile sets the scenario's profile and compression from the flags.
-func (o *runOptions) applyProfile(f *scenarios.File) error {
-	if o.Profile != "" {
-		p, err := sim.ParseProfile(o.Profile)
-		if err != nil {
-			return err
-		}
-		f.Profile = string(p)
-	}
-	if o.Compress {
-		f.Compress = true
-	}
-	if f.Compress && f.Profile != string(sim.ProfileOSI) {
-		return fmt.Errorf("--compress needs --profile osi: the internet profile has no presentation header to announce it")
 	}
 	return nil
 }
