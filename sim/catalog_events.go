@@ -115,4 +115,14 @@ var eventCatalog = map[string]string{
 	"l7.pop3.client.message": "POP3 客户端：收到第 %d 封邮件：%s 字节，主题 %q，正文 %s 个字符，共 %s 行",
 	"l7.pop3.client.top":     "POP3 客户端：收到第 %d 封邮件的开头：%s 字节，主题 %q，正文 %s 个字符，共 %s 行",
 	"l7.pop3.client.listing": "POP3 客户端：%s 列表：%s",
+
+	// Live mode: the TAP between the simulation and the real kernel (live.go).
+	"l2.tap.in":            "真实内核写入 %d B 到 %s：填充到 %d B 并加上 FCS %08x（TAP 传送的帧不带 FCS）",
+	"l2.tap.out":           "FCS 正确并去掉（TAP 传送的帧不带 FCS）：%d B 写入 %s，交给真实内核",
+	"l2.tap.short":         "内核写入 %d B 的帧到 %s：比以太网首部（%d B）还短",
+	"l2.tap.write.failed":  "TAP %s 拒收了这一帧：%v",
+	"l2.live.connect":      "来自真实内核的 SYN：%s:%d -> %s:%d",
+	"l2.live.ping":         "来自真实内核的 ICMP 回显请求：%s -> %s",
+	"chapter.live.connect": "内核一侧的真实程序（%s 端口 %d）向 %s 端口 %d 发起 TCP 连接",
+	"chapter.live.ping":    "来自内核一侧的真实 ping：%s 请求 %s 回显",
 }

@@ -49,6 +49,7 @@ one POP3 mail retrieval (RETR) through all seven layers.`,
 	root.AddCommand(newRunCmd(s), newVersionCmd(s), newDecodeCmd(s))
 	root.AddCommand(newModelsCmd(s), newLayersCmd(s), newPortsCmd(s))
 	root.AddCommand(newExplainCmd(s))
+	root.AddCommand(newLiveCmd(s)) // live.go
 	root.AddCommand(newScenariosCmd(s), newValidateCmd(s))
 	addLang(root, s) // the persistent --lang flag, and the help in its language
 	return root

@@ -1,0 +1,471 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/osisim/osisim/layers"
+	"github.com/osisim/osisim/layers/application"
+	"github.com/osisim/osisim/layers/datalink"
+	"github.com/osisim/osisim/layers/physical"
+	"github.com/osisim/osisim/scenarios"
+	"github.com/osisim/osisim/sim"
+)
+
+// liveOptions holds the live command's flags and dependencies.
+type liveOptions struct {
+	streams
+	Role       string // serve or fetch
+	TAP        string
+	TunPath    string
+	Addr       string
+	MAC        string
+	KernelAddr string
+	Peer       string
+	Port       uint16
+	User, Pass string
+	Commands   []string
+	WantSHA256 string
+	WantOctets int64
+	Scenario   string
+	Duration   time.Duration
+	Seed       uint64
+	Rate       string
+	Delay      time.Duration
+	Format     string
+	Output     string
+	All        bool
+	Model      string
+	Lang       string
+	faults     faultFlags // run_faults.go
+	// ctx, if set, ends the run when done (tests); otherwise Ctrl-C does.
+	ctx context.Context
+}
+
+// The names of the two nodes of a live run in the trace.
+const (
+	liveHost   = "osisim" // the simulated host
+	liveKernel = "kernel" // the real kernel behind the TAP
+)
+
+func newLiveCmd(s streams) *cobra.Command {
+	o := &liveOptions{streams: s}
+	cmd := &cobra.Command{
+		Use:   "live serve|fetch",
+		Short: "Attach a simulated host to a Linux TAP interface: real programs talk to its seven layers",
+		Long: `Attach one simulated host to a Linux TAP interface, so that frames pass between the
+real kernel and the simulated stack, and run the simulation in step with the wall
+clock. Every frame crosses osisim's own layers 1 to 7, and the trace shows them.
+
+  serve  the simulated host (--addr, default 10.99.0.2/24) runs the POP3 server on
+         port 110 with the bundled maildrop (or --scenario's), answers ARP and ping,
+         and refuses other ports with RST. Real clients fetch from it:
+           curl pop3://student:osi7layers@10.99.0.2/1
+           python3 -c 'import poplib; ...'    telnet 10.99.0.2 110
+         It runs until --duration has passed or Ctrl-C.
+  fetch  the simulated host runs the scripted POP3 client against a real POP3 server
+         on the kernel side (--peer, default 10.99.0.1), RETR and DELE included, and
+         checks the message it got (--expect-sha256, --expect-octets).
+
+The TAP is created (or attached to, if --tap names an existing one) and brought up;
+--kernel-addr gives the kernel side an address, otherwise assign one yourself
+(osisim prints the command). The fault flags impair the simulated link between
+the TAP and the host, as in "osisim run". Creating a TAP needs root or the
+CAP_NET_ADMIN capability. docs/live.md has a step-by-step classroom demo.
+
+Exit status: 0 on success, 1 when the fetch failed its checks, 2 for bad usage or
+when the TAP cannot be opened.`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"serve", "fetch"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Role = args[0]
+			o.faults.changed(cmd)
+			o.Lang = langValue(cmd)
+			return o.run()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.TAP, "tap", "", "name of the TAP interface to create or attach to (default: the kernel picks tapN)")
+	f.StringVar(&o.TunPath, "tun", "/dev/net/tun", "the TUN/TAP clone device")
+	_ = f.MarkHidden("tun")
+	f.StringVar(&o.Addr, "addr", "10.99.0.2/24", "the simulated host's address and prefix")
+	f.StringVar(&o.MAC, "mac", "02:00:00:00:99:02", "the simulated host's MAC address")
+	f.StringVar(&o.KernelAddr, "kernel-addr", "", "give the kernel side of the TAP this address, e.g. 10.99.0.1/24 (default: leave it to you)")
+	f.StringVar(&o.Peer, "peer", "10.99.0.1", "fetch: the real POP3 server's address")
+	f.Uint16Var(&o.Port, "port", 110, "the POP3 port (serve: where the host listens; fetch: the peer's)")
+	f.StringVar(&o.User, "user", "student", "fetch: the mailbox user")
+	f.StringVar(&o.Pass, "pass", "osi7layers", "fetch: the mailbox password")
+	f.StringSliceVar(&o.Commands, "commands", []string{"STAT", "LIST", "RETR 1", "DELE 1", "QUIT"}, "fetch: the client's commands, comma-separated")
+	f.StringVar(&o.WantSHA256, "expect-sha256", "", "fetch: the sha256 (or a prefix of it, in hex) message 1 must have (presentation.Hash's canonical form)")
+	f.Int64Var(&o.WantOctets, "expect-octets", 0, "fetch: the size in octets message 1 must have (RFC 1939's size)")
+	f.StringVar(&o.Scenario, "scenario", scenarios.Default, "serve: the scenario whose POP3 server (users, maildrop) the host runs")
+	f.DurationVar(&o.Duration, "duration", 0, "stop after this long (default: serve until Ctrl-C, fetch until the client is done)")
+	f.Uint64Var(&o.Seed, "seed", 1, "seed of the run's random source (faults, ISNs)")
+	f.StringVar(&o.Rate, "rate", "100Mb/s", "bit rate of the simulated link")
+	f.DurationVar(&o.Delay, "delay", 100*time.Microsecond, "propagation delay of the simulated link")
+	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, pcapng or pcap")
+	f.StringVarP(&o.Output, "output", "o", "", "write the trace to this file instead of standard output")
+	f.BoolVar(&o.All, "all", false, "print every event (text format)")
+	f.StringVar(&o.Model, "model", "osi7", "read the trace through this model: osi7, tcpip5 or tcpip4")
+	o.faults.register(cmd)
+	return cmd
+}
+
+// liveNet is the network of a live run: the simulated host and the TAP
+// standing for the kernel, joined by one simulated link.
+type liveNet struct {
+	sim    *sim.Sim
+	host   *sim.Host
+	tap    *sim.TAP
+	file   *sim.TAPFile
+	link   *sim.Link
+	server *sim.POP3Server
+	users  []application.User // the server's users
+	client *sim.POP3Client
+	grace  *sim.Event // ends a fetch once its connection had time to close
+	over   bool
+}
+
+func (o *liveOptions) run() error {
+	if o.Role != "serve" && o.Role != "fetch" {
+		return fmt.Errorf("unknown role %q: want serve or fetch", o.Role)
+	}
+	out, err := o.output()
+	if err != nil {
+		return err
+	}
+	addr, err := netip.ParsePrefix(o.Addr)
+	if err != nil || !addr.Addr().Is4() {
+		return fmt.Errorf("--addr %q: want an IPv4 address with its prefix length, e.g. 10.99.0.2/24", o.Addr)
+	}
+	var kernel netip.Prefix
+	if o.KernelAddr != "" {
+		if kernel, err = netip.ParsePrefix(o.KernelAddr); err != nil || !kernel.Addr().Is4() {
+			return fmt.Errorf("--kernel-addr %q: want an IPv4 address with its prefix length, e.g. 10.99.0.1/24", o.KernelAddr)
+		}
+	}
+	if _, err := o.faults.live(); err != nil {
+		return err
+	}
+	if _, err := datalink.ParseMAC(o.MAC); err != nil {
+		return fmt.Errorf("--mac: %w", err)
+	}
+	if _, err := scenarios.ParseRate(o.Rate); err != nil {
+		return fmt.Errorf("--rate: %w", err)
+	}
+	if _, err := netip.ParseAddr(o.Peer); err != nil && o.Role == "fetch" {
+		return fmt.Errorf("--peer %q: want the IPv4 address of the real POP3 server", o.Peer)
+	}
+	srvCfg, err := o.serverConfig()
+	if err != nil {
+		return err
+	}
+	file, err := sim.OpenTAP(sim.TAPOpenOptions{Name: o.TAP, Path: o.TunPath, Addr: kernel})
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	rec, flush, capture, text, err := out.recorder(o, file.Name)
+	if err != nil {
+		return err
+	}
+	n, err := o.build(addr, file, rec, capture, srvCfg)
+	if err != nil {
+		return err
+	}
+	o.announce(n, addr, kernel)
+	ctx := o.ctx
+	if ctx == nil {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+	}
+	runErr := n.sim.RunLive(ctx, sim.LiveOptions{TAPs: []*sim.TAP{n.tap}, Limit: o.Duration, Until: n.done,
+		Idle: func() { _ = flush() }})
+	summary, failed := n.summary(o)
+	if text != nil {
+		if err := text.Flush(); err != nil {
+			return err
+		}
+		text.Printf("\n%s\n", summary)
+	} else {
+		fmt.Fprintln(o.Err, summary)
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("cannot write the trace: %w", err)
+	}
+	if out.close != nil {
+		if err := out.close(); err != nil {
+			return fmt.Errorf("cannot write the trace: %w", err)
+		}
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if failed != "" {
+		return &failedError{msg: failed}
+	}
+	return nil
+}
+
+// serverConfig is the POP3 server of a serve run: the scenario's, with
+// --message-size applied.
+func (o *liveOptions) serverConfig() (sim.POP3ServerConfig, error) {
+	if o.Role != "serve" {
+		return sim.POP3ServerConfig{}, nil
+	}
+	f, err := loadScenario(o.Scenario)
+	if err != nil {
+		return sim.POP3ServerConfig{}, err
+	}
+	if err := (scenarios.Overrides{MessageSize: o.faults.MessageSize}).Apply(f); err != nil {
+		return sim.POP3ServerConfig{}, err
+	}
+	cfg, err := scenarios.LiveServer(f)
+	if err != nil {
+		return cfg, fmt.Errorf("--scenario %s: %w", o.Scenario, err)
+	}
+	cfg.Port = o.Port
+	return cfg, nil
+}
+
+// build makes the network: the host, the TAP, the link with its faults and
+// rules, and the host's POP3 server or client.
+func (o *liveOptions) build(addr netip.Prefix, file *sim.TAPFile, rec layers.Recorder, capture sim.Capture,
+	srvCfg sim.POP3ServerConfig) (*liveNet, error) {
+	mac, err := datalink.ParseMAC(o.MAC)
+	if err != nil {
+		return nil, fmt.Errorf("--mac: %w", err)
+	}
+	rate, err := scenarios.ParseRate(o.Rate)
+	if err != nil {
+		return nil, fmt.Errorf("--rate: %w", err)
+	}
+	s := sim.New(o.Seed, rec)
+	if capture != nil {
+		s.SetCapture(capture)
+	}
+	n := &liveNet{sim: s, file: file}
+	n.host, err = s.AddHost(liveHost, sim.HostConfig{Interfaces: []sim.Interface{{Name: "eth0", MAC: mac, Addr: addr}}})
+	if err != nil {
+		return nil, err
+	}
+	n.tap = sim.NewTAP(sim.TAPConfig{Name: liveKernel, Device: file.Name, MAC: file.MAC, IO: file})
+	hp, tp := n.host.Ports()[0], n.tap.Ports()[0]
+	if n.link, err = s.Connect(tp, hp, sim.LinkConfig{BitRate: rate, Delay: o.Delay, Code: physical.NRZ}); err != nil {
+		return nil, err
+	}
+	faults, err := o.faults.live()
+	if err != nil {
+		return nil, err
+	}
+	if !faults.IsZero() {
+		for _, p := range []*sim.Port{tp, hp} {
+			if err := n.link.SetFaults(p, faults); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, text := range o.faults.Rules {
+		r, err := sim.ParseRule(text)
+		if err == nil {
+			err = s.AddRule(r)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--fault: %s (the nodes are %s and %s)", strings.TrimPrefix(err.Error(), "sim: "), liveKernel, liveHost)
+		}
+	}
+	switch o.Role {
+	case "serve":
+		n.users = srvCfg.Users
+		n.server, err = n.host.StartPOP3Server(srvCfg)
+		if err != nil {
+			return nil, err
+		}
+	case "fetch":
+		peer, err := netip.ParseAddr(o.Peer)
+		if err != nil || !peer.Is4() {
+			return nil, fmt.Errorf("--peer %q: want the IPv4 address of the real POP3 server", o.Peer)
+		}
+		n.client = n.host.StartPOP3Client(0, sim.POP3ClientConfig{Server: netip.AddrPortFrom(peer, o.Port),
+			User: o.User, Pass: o.Pass, Commands: o.Commands})
+	}
+	return n, nil
+}
+
+// announce tells the user (on standard error) that the host is up and how
+// to reach it.
+func (o *liveOptions) announce(n *liveNet, addr, kernel netip.Prefix) {
+	fmt.Fprintf(o.Err, "osisim live: simulated host %s (%s) behind TAP %s (kernel side %s)\n",
+		addr, o.MAC, n.file.Name, n.file.MAC)
+	if !kernel.IsValid() {
+		fmt.Fprintf(o.Err, "osisim live: give the kernel side an address on %s, e.g.: sudo ip addr add %s dev %s\n",
+			addr.Masked(), suggestPeer(addr, o), n.file.Name)
+	}
+	switch o.Role {
+	case "serve":
+		try := ""
+		if len(n.users) > 0 {
+			try = fmt.Sprintf("; try: curl pop3://%s:%s@%s:%d/1", n.users[0].Name, n.users[0].Pass, addr.Addr(), o.Port)
+		}
+		fmt.Fprintf(o.Err, "osisim live: serving POP3 on %s:%d%s   (Ctrl-C stops)\n", addr.Addr(), o.Port, try)
+	case "fetch":
+		fmt.Fprintf(o.Err, "osisim live: fetching from %s:%d as %s\n", o.Peer, o.Port, o.User)
+	}
+}
+
+// suggestPeer is an address for the kernel side: --peer when it lies in
+// the host's subnet, else the subnet's first address.
+func suggestPeer(addr netip.Prefix, o *liveOptions) netip.Prefix {
+	if p, err := netip.ParseAddr(o.Peer); err == nil && addr.Contains(p) && p != addr.Addr() {
+		return netip.PrefixFrom(p, addr.Bits())
+	}
+	first := addr.Masked().Addr().Next()
+	if first == addr.Addr() {
+		first = first.Next()
+	}
+	return netip.PrefixFrom(first, addr.Bits())
+}
+
+// done reports whether a fetch has finished and its connection had time to
+// close (half a second after the client finished).
+func (n *liveNet) done() bool {
+	if n.client == nil {
+		return false
+	}
+	if n.grace == nil && n.client.Report().Finished {
+		n.grace = n.sim.After(500*time.Millisecond, func() { n.over = true })
+	}
+	return n.over
+}
+
+// summary is the closing line of a live run and, for a fetch that did not
+// get what it should, why.
+func (n *liveNet) summary(o *liveOptions) (line, failed string) {
+	st := n.sim.Stats()
+	dropped := 0
+	for _, d := range st.Drops {
+		dropped += d.Count
+	}
+	toKernel, fromKernel := n.tap.Counts()
+	parts := []string{fmt.Sprintf("%d frames, %d dropped", st.Frames, dropped),
+		fmt.Sprintf("TAP %s: %d frames to the kernel, %d from it", n.file.Name, toKernel, fromKernel)}
+	if n.server != nil {
+		parts = append(parts, fmt.Sprintf("maildrop now holds %d messages", n.server.Maildrop().Len()))
+	}
+	if n.client != nil {
+		c := n.client
+		r := c.Report()
+		var problems []string
+		if res, ok := c.Retrieved(1); ok {
+			parts = append(parts, fmt.Sprintf("message 1 retrieved: %s octets, subject %q, sha256 %x",
+				layers.Thousands(res.Octets), res.Subject, res.Hash))
+			if w := strings.ToLower(o.WantSHA256); w != "" && !strings.HasPrefix(hex.EncodeToString(res.Hash[:]), w) {
+				problems = append(problems, fmt.Sprintf("message 1 has sha256 %x, want %s", res.Hash, w))
+			}
+			if o.WantOctets > 0 && res.Octets != o.WantOctets {
+				problems = append(problems, fmt.Sprintf("message 1 has %d octets, want %d", res.Octets, o.WantOctets))
+			}
+		} else if retrieves(o.Commands) {
+			problems = append(problems, "message 1 was never retrieved")
+		}
+		if r.Quit {
+			parts = append(parts, "QUIT answered")
+		} else {
+			problems = append(problems, "QUIT was never answered")
+		}
+		if err := c.Err(); err != nil {
+			problems = append(problems, "the client failed: "+err.Error())
+		}
+		if len(problems) > 0 {
+			failed = "the fetch failed: " + strings.Join(problems, "; ")
+			parts = append(parts, "FAILED: "+strings.Join(problems, "; "))
+		}
+	}
+	parts = append(parts, "ran "+sim.Seconds(n.sim.Now())+" s")
+	return "Summary: " + strings.Join(parts, "; "), failed
+}
+
+// retrieves reports whether the script has a RETR 1.
+func retrieves(cmds []string) bool {
+	for _, c := range cmds {
+		if strings.EqualFold(strings.Join(strings.Fields(c), " "), "RETR 1") {
+			return true
+		}
+	}
+	return false
+}
+
+// live returns the faults the flags set, for both directions of the live
+// link (there is only one link: no scenario to pick the unreliable one).
+func (ff *faultFlags) live() (sim.Faults, error) {
+	f := sim.Faults{Loss: ff.Loss, Reorder: ff.Reorder, Dup: ff.Dup, BER: ff.BER}
+	if err := f.Validate(); err != nil {
+		return f, fmt.Errorf("the fault flags: %s", strings.TrimPrefix(err.Error(), "sim: "))
+	}
+	return f, nil
+}
+
+// liveOutput is where the trace goes.
+type liveOutput struct {
+	w     io.Writer
+	close func() error
+}
+
+func (o *liveOptions) output() (*liveOutput, error) {
+	switch o.Format {
+	case "text", "json":
+	case "pcapng", "pcap":
+		if o.Output == "" {
+			return nil, fmt.Errorf("the %s format is binary: name the capture file with -o FILE", o.Format)
+		}
+	default:
+		return nil, fmt.Errorf("unknown format %q: want text, json, pcapng or pcap", o.Format)
+	}
+	out := &liveOutput{w: o.Out}
+	if o.Output != "" {
+		file, err := os.Create(o.Output)
+		if err != nil {
+			return nil, fmt.Errorf("cannot write the trace: %w", err)
+		}
+		out.w, out.close = file, file.Close
+	}
+	return out, nil
+}
+
+// recorder makes the trace's renderer.
+func (out *liveOutput) recorder(o *liveOptions, dev string) (rec layers.Recorder, flush func() error,
+	capture sim.Capture, text *sim.TextRecorder, err error) {
+	model, err := layers.ParseModel(o.Model)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	lang := layers.Lang(o.Lang)
+	if lang != layers.EN && lang != layers.ZH {
+		return nil, nil, nil, nil, fmt.Errorf("unknown language %q: want en or zh", o.Lang)
+	}
+	switch o.Format {
+	case "pcapng", "pcap":
+		format, _ := sim.ParseCaptureFormat(o.Format)
+		p := sim.NewPcapWriter(out.w, sim.PcapOptions{Format: format,
+			Comment: fmt.Sprintf("osisim live %s through TAP %s, seed %d", o.Role, dev, o.Seed)})
+		return p, p.Flush, p, nil, nil
+	case "json":
+		j := sim.NewJSONRecorder(out.w)
+		return j, j.Flush, nil, nil, nil
+	}
+	text = sim.NewTextRecorder(out.w, sim.TextOptions{Model: model, Lang: lang, All: o.All, NodeWidth: len(liveHost)})
+	text.Printf("osisim live %s  TAP %s  model %s\n%s (simulated) --- %s (the real kernel, through TAP %s)\n",
+		o.Role, dev, model, liveHost, liveKernel, dev)
+	return text, text.Flush, nil, text, nil
+}
