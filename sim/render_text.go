@@ -269,6 +269,16 @@ func (r *TextRecorder) line(e *layers.Event) {
 	}
 }
 
+// WriteOut writes out what is buffered without ending the chapter: a live
+// run calls it whenever it waits for the wall clock, so the story appears
+// as it happens.
+func (r *TextRecorder) WriteOut() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.w.Flush()
+}
+
 // Flush ends the last chapter and writes out what is buffered.
 func (r *TextRecorder) Flush() error {
 	r.endChapter()

@@ -467,5 +467,7 @@ func (out *liveOutput) recorder(o *liveOptions, dev string) (rec layers.Recorder
 	text = sim.NewTextRecorder(out.w, sim.TextOptions{Model: model, Lang: lang, All: o.All, NodeWidth: len(liveHost)})
 	text.Printf("osisim live %s  TAP %s  model %s\n%s (simulated) --- %s (the real kernel, through TAP %s)\n",
 		o.Role, dev, model, liveHost, liveKernel, dev)
-	return text, text.Flush, nil, text, nil
+	// While the run waits for the wall clock the story is written out as
+	// it stands; the chapter's summary line comes when the chapter ends.
+	return text, text.WriteOut, nil, text, nil
 }
