@@ -60,6 +60,7 @@ const (
 	ReasonReassembly Reason = "reassembly-timeout"   // L3: fragments never completed
 	ReasonProtocol   Reason = "protocol-error"       // L5-L7: the peer broke the protocol
 	ReasonOutOfOrder Reason = "out-of-order"         // L2: a go-back-N receiver discards a frame after a gap
+	ReasonTLS        Reason = "tls-handshake"        // L6: the TLS handshake failed (certificate rejected, alert)
 )
 
 // Field is one header field of a PDU, in wire order.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osisim/osisim/layers"
 	"github.com/osisim/osisim/sim"
 )
 
@@ -365,74 +366,73 @@ func (b *built) applyQueues(f *File) error {
 	return nil
 }
 
-// details are the lines of the summary after its first: TCP segments sent
+// detailsIn are the lines of the summary after its first, in lang: TCP segments sent
 // and retransmitted, drops by place and reason, what the faulty links and
 // the fault rules did, each retrieval's goodput and when each client
 // finished.
-func (r *Result) details() string {
+func (r *Result) detailsIn(lang layers.Lang) string {
 	st := r.Stats
 	var lines []string
+	m := func(id string, args ...any) string { return sim.Msgf(lang, id, args...) }
 	if len(st.Segments) > 0 {
 		var parts []string
 		for _, c := range st.Segments {
-			s := fmt.Sprintf("%s sent %s segments, %s retransmitted", c.Node, sim.Thousands(int64(c.Sent)), sim.Thousands(int64(c.Resent)))
+			s := m("summary.tcp.host", c.Node, sim.Thousands(int64(c.Sent)), sim.Thousands(int64(c.Resent)))
 			if c.Resent > 0 {
-				s += fmt.Sprintf(" (%s after RTO, %s by fast retransmit)", sim.Thousands(int64(c.RTO)), sim.Thousands(int64(c.Fast)))
+				s += m("summary.tcp.resent", sim.Thousands(int64(c.RTO)), sim.Thousands(int64(c.Fast)))
 			}
 			parts = append(parts, s)
 		}
-		lines = append(lines, "TCP: "+strings.Join(parts, "; "))
+		lines = append(lines, m("summary.tcp", strings.Join(parts, m("summary.sep"))))
 	}
 	if len(st.Drops) > 0 {
 		var parts []string
 		for _, d := range st.Drops {
-			parts = append(parts, fmt.Sprintf("%s L%d %s %d", d.Place(), d.Layer, d.Reason, d.Count))
+			parts = append(parts, m("summary.drop", d.Place(), int(d.Layer), sim.ReasonText(lang, d.Reason), d.Count))
 		}
-		lines = append(lines, "drops: "+strings.Join(parts, "; "))
+		lines = append(lines, m("summary.drops", strings.Join(parts, m("summary.sep"))))
 	}
 	for _, l := range st.Links {
 		var parts []string
 		for _, c := range []struct {
-			n    uint64
-			what string
-		}{{l.Lost, "lost"}, {l.Down, "lost in outages"}, {l.RuleDrops, "dropped by rules"}, {l.Corrupted, "corrupted"},
-			{l.Duplicated, "duplicated"}, {l.Reordered, "reordered"}, {l.Delayed, "delayed by rules"}, {l.QueueDrops, "refused by the full queue"}} {
+			n  uint64
+			id string
+		}{{l.Lost, "summary.link.lost"}, {l.Down, "summary.link.down"}, {l.RuleDrops, "summary.link.rules"}, {l.Corrupted, "summary.link.corrupted"},
+			{l.Duplicated, "summary.link.duplicated"}, {l.Reordered, "summary.link.reordered"}, {l.Delayed, "summary.link.delayed"}, {l.QueueDrops, "summary.link.queue"}} {
 			if c.n > 0 {
-				parts = append(parts, sim.Thousands(int64(c.n))+" "+c.what)
+				parts = append(parts, m(c.id, sim.Thousands(int64(c.n))))
 			}
 		}
 		if l.MaxWaiting > 0 {
-			parts = append(parts, fmt.Sprintf("at most %d waiting for the transmitter", l.MaxWaiting))
+			parts = append(parts, m("summary.link.waiting", l.MaxWaiting))
 		}
-		lines = append(lines, fmt.Sprintf("link %s: %s frames%s", l.Dir, sim.Thousands(int64(l.Frames)), listTail(parts)))
+		lines = append(lines, m("summary.link", l.Dir, sim.Thousands(int64(l.Frames)), listTail(lang, parts)))
 	}
 	for _, rs := range st.Rules {
 		if rs.Fired {
-			lines = append(lines, fmt.Sprintf("rule %q acted at %s s (%d matching frames in all)", rs.Rule, sim.Seconds(rs.At), rs.Matches))
+			lines = append(lines, m("summary.rule", rs.Rule, sim.Seconds(rs.At), rs.Matches))
 		} else {
-			lines = append(lines, fmt.Sprintf("rule %q never acted: only %d matching frames crossed its link direction", rs.Rule, rs.Matches))
+			lines = append(lines, m("summary.rule.never", rs.Rule, rs.Matches))
 		}
 	}
 	for _, rep := range r.Reports {
 		for _, x := range rep.Retrievals {
 			if x.OK {
-				lines = append(lines, fmt.Sprintf("retrieval by %s: message %d, %s octets in %s s: goodput %s",
+				lines = append(lines, m("summary.retrieval",
 					rep.Node, x.Message, sim.Thousands(x.Octets), sim.Seconds(x.Duration()), rateString(x.Goodput())))
 			} else {
-				lines = append(lines, fmt.Sprintf("retrieval by %s: message %d failed", rep.Node, x.Message))
+				lines = append(lines, m("summary.retrieval.failed", rep.Node, x.Message))
 			}
 		}
 		switch {
 		case rep.Finished && rep.Quit:
-			lines = append(lines, fmt.Sprintf("%s finished at %s s (QUIT answered)", rep.Node, sim.Seconds(rep.FinishedAt)))
+			lines = append(lines, m("summary.finished", rep.Node, sim.Seconds(rep.FinishedAt)))
+		case rep.Finished && rep.Err != nil:
+			lines = append(lines, m("summary.gaveup", rep.Node, sim.Seconds(rep.FinishedAt), rep.Err.Error()))
 		case rep.Finished:
-			why := "the connection failed"
-			if rep.Err != nil {
-				why = rep.Err.Error()
-			}
-			lines = append(lines, fmt.Sprintf("%s gave up at %s s: %s", rep.Node, sim.Seconds(rep.FinishedAt), why))
+			lines = append(lines, m("summary.gaveup", rep.Node, sim.Seconds(rep.FinishedAt), m("summary.failed.conn")))
 		default:
-			lines = append(lines, fmt.Sprintf("%s had not finished when the run ended at %s s", rep.Node, sim.Seconds(st.Duration)))
+			lines = append(lines, m("summary.unfinished", rep.Node, sim.Seconds(st.Duration)))
 		}
 	}
 	if len(lines) == 0 {
@@ -441,9 +441,10 @@ func (r *Result) details() string {
 	return "\n  " + strings.Join(lines, "\n  ")
 }
 
-func listTail(parts []string) string {
+func listTail(lang layers.Lang, parts []string) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return ", " + strings.Join(parts, ", ")
+	sep := sim.Msg(lang, "summary.and")
+	return sep + strings.Join(parts, sep)
 }

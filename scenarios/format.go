@@ -96,6 +96,8 @@ type POP3Service struct {
 	// before) and stops (its port closes: a SYN is answered with RST).
 	Start string `yaml:"start"`
 	Stop  string `yaml:"stop"`
+	// TLS: STLS or POP3S (format_tls.go).
+	TLS *TLSService `yaml:"tls"`
 }
 
 // User is a mailbox owner.
@@ -187,6 +189,8 @@ type POP3Client struct {
 	// and go on from the last checkpoint in a new session.
 	Resume      bool   `yaml:"resume"`
 	IdleTimeout string `yaml:"idle_timeout"` // give up a silent connection after this long (default 5m with resume)
+	// TLS: STLS or POP3S (format_tls.go).
+	TLS *ClientTLS `yaml:"tls"`
 }
 
 // Expect is a check made at the end of the run.
@@ -206,6 +210,7 @@ type Expect struct {
 	Reassembled *ExpectNode       `yaml:"reassembled"`
 	Dropped     *ExpectDropped    `yaml:"dropped"`
 	Reply       *ExpectReply      `yaml:"reply"`
+	TLS         *ExpectTLS        `yaml:"tls"` // format_tls.go
 }
 
 // ExpectRetrieved names a client and a message number.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -64,5 +65,59 @@ func TestGoldenStoryZH(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("story differs from %s (-want +got):\n%s", golden, diff)
+	}
+}
+
+// englishSentence finds three or more ASCII lowercase words in a row: an
+// English sentence (or the rest of one) in a line that should be Chinese.
+// Protocol notation ("TCP 58788 > 110 [SYN] seq=..."), addresses, field
+// names and keywords never have three lowercase words in a row.
+var englishSentence = regexp.MustCompile(`\b[a-z]+(?: [a-z]+){2,}\b`)
+
+// quoted is what a line quotes: protocol text as it is on the wire (a POP3
+// command or reply line, a mail's subject), which stays as it is.
+var quoted = regexp.MustCompile(`"[^"]*"`)
+
+// englishLines returns the lines of text with an English sentence outside
+// quotes.
+func englishLines(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if m := englishSentence.FindString(quoted.ReplaceAllString(line, `""`)); m != "" {
+			out = append(out, m+"  <-  "+line)
+		}
+	}
+	return out
+}
+
+// TestChineseStoryHasNoEnglishSentence fails when the Chinese story of the
+// default scenario, every event of it, or its summary still says something
+// in English. What a line quotes is protocol text and stays as it is; no
+// other English is allowed. The same check on the English story must find
+// English, or the check itself is broken.
+func TestChineseStoryHasNoEnglishSentence(t *testing.T) {
+	f, err := LoadBundled(Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(lang layers.Lang, all bool) string {
+		var buf bytes.Buffer
+		rec := sim.NewTextRecorder(&buf, sim.TextOptions{Model: layers.OSI7, Lang: lang, All: all, NodeWidth: NodeWidth(f)})
+		res, err := Run(f, Options{Seed: f.Seed, Recorder: rec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rec.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String() + "\n" + res.SummaryIn(lang)
+	}
+	for _, all := range []bool{false, true} {
+		for _, l := range englishLines(run(layers.ZH, all)) {
+			t.Errorf("English in the Chinese story (all=%v): %s", all, l)
+		}
+	}
+	if len(englishLines(run(layers.EN, false))) < 100 {
+		t.Error("the check finds almost no English in the English story: it cannot see English")
 	}
 }

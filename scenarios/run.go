@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"crypto/x509"
 	"fmt"
+	"io"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -23,6 +25,9 @@ type Options struct {
 	Seed     uint64
 	Recorder layers.Recorder // nil records nothing
 	Capture  sim.Capture     // nil captures nothing
+	// KeyLog receives the TLS session secrets of the POP3 clients in the
+	// NSS key log format (docs/tls.md); nil writes none.
+	KeyLog io.Writer
 }
 
 // Check is one expectation and how it went.
@@ -30,6 +35,13 @@ type Check struct {
 	What   string
 	OK     bool
 	Detail string
+	// WhatMsg and WhatArgs, DetailMsg and DetailArgs are the message ids
+	// and arguments of What and Detail (as layers.Event.Say sets them), so
+	// that the summary can say them in another language (SummaryIn).
+	WhatMsg    string
+	WhatArgs   []any
+	DetailMsg  string
+	DetailArgs []any
 }
 
 // Result is the outcome of a run.
@@ -65,24 +77,8 @@ func (r *Result) Failures() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// Summary is the closing line of a run.
-func (r *Result) Summary() string {
-	st := r.Stats
-	dropped := 0
-	for _, d := range st.Drops {
-		dropped += d.Count
-	}
-	parts := []string{fmt.Sprintf("%d frames, %d dropped", st.Frames, dropped)}
-	for _, c := range r.Checks {
-		mark := "ok"
-		if !c.OK {
-			mark = "FAILED"
-		}
-		parts = append(parts, fmt.Sprintf("%s: %s (%s)", c.What, mark, c.Detail))
-	}
-	parts = append(parts, "simulated "+sim.Seconds(st.Duration)+" s")
-	return "Summary: " + strings.Join(parts, "; ") + r.details() /* faults.go */ + r.arqDetails()
-}
+// Summary is the closing line of a run, in English (SummaryIn).
+func (r *Result) Summary() string { return r.SummaryIn(layers.EN) }
 
 // applyARQ puts the ARQ sublayer of a link's arq: key on both its ends.
 func applyARQ(l *sim.Link, a *LinkARQ) error {
@@ -97,20 +93,20 @@ func applyARQ(l *sim.Link, a *LinkARQ) error {
 	return l.SetARQ(datalink.ARQConfig{Mode: mode, Window: a.Window, Timeout: timeout})
 }
 
-// arqDetails are the summary's lines about the links with ARQ: what the
+// arqDetailsIn are the summary's lines about the links with ARQ, in lang: what the
 // data link layer at each end sent, resent, discarded and delivered.
-func (r *Result) arqDetails() string {
+func (r *Result) arqDetailsIn(lang layers.Lang) string {
 	if r.Sim == nil {
 		return ""
 	}
 	var b strings.Builder
 	for _, e := range r.Sim.ARQStats() {
-		fmt.Fprintf(&b, "\n  link ARQ at %s (%s, timeout %s): DATA frames sent %s, retransmitted %s, timeouts %s; DATA frames received: delivered in order %s, duplicates discarded %s, out of order discarded %s; ACKs sent %s",
+		b.WriteString("\n  " + sim.Msgf(lang, "summary.arq",
 			e.Port, e.Config.Mode, e.Config.Timeout, layers.Thousands(int64(e.Sent)), layers.Thousands(int64(e.Retransmitted)),
 			layers.Thousands(int64(e.Timeouts)), layers.Thousands(int64(e.Delivered)), layers.Thousands(int64(e.Duplicates)),
-			layers.Thousands(int64(e.OutOfOrder)), layers.Thousands(int64(e.AcksSent)))
+			layers.Thousands(int64(e.OutOfOrder)), layers.Thousands(int64(e.AcksSent))))
 		if e.Down {
-			b.WriteString("; the sender gave up and declared the link down")
+			b.WriteString(sim.Msg(lang, "summary.arq.down"))
 		}
 	}
 	return b.String()
@@ -126,6 +122,9 @@ type built struct {
 	watch   *watcher  // what some expectations need to see during the run
 	profile sim.Profile
 	deflate bool // the presentation layer compresses (osi profile)
+
+	tlsRoots *x509.CertPool // the scenario's CA (run_tls.go)
+	keyLog   io.Writer
 }
 
 // Run builds the network of f, runs it with opt's seed and checks f's
@@ -143,6 +142,7 @@ func Run(f *File, opt Options) (*Result, error) {
 			res.Reports = append(res.Reports, a.pop3.Report())
 		}
 	}
+	b.endTLS(res) // run_tls.go
 	res.Checks = b.check(f)
 	return res, nil
 }
@@ -157,6 +157,7 @@ func build(f *File, opt Options) (*built, error) {
 		servers: map[string]*sim.POP3Server{}, watch: w}
 	b.profile, _ = sim.ParseProfile(f.Profile) // validated on load
 	b.deflate = f.Compress
+	b.keyLog = opt.KeyLog
 	for _, n := range f.Nodes {
 		d, err := b.addNode(&n)
 		if err != nil {
@@ -255,6 +256,9 @@ func (b *built) addNode(n *Node) (sim.Device, error) {
 	if p := n.Services.POP3; p != nil {
 		cfg := pop3ServerConfig(p)
 		cfg.Profile, cfg.Compress = b.profile, b.deflate
+		if cfg.TLS, err = b.serverTLS(n, cfg.Hostname); err != nil { // run_tls.go
+			return nil, err
+		}
 		srv, err := h.StartPOP3Server(cfg)
 		if err != nil {
 			return nil, err
@@ -332,7 +336,8 @@ func (b *built) check(f *File) []Check {
 		switch {
 		case e.Retrieved != nil:
 			r := e.Retrieved
-			c := Check{What: fmt.Sprintf("message %d retrieved intact by %s", r.Message, r.Node)}
+			var c Check
+			c.what(layers.Event{}.Say("check.retrieved", "message %d retrieved intact by %s", r.Message, r.Node))
 			cl, why := b.retriever(r.Node, r.Message) // run_apps.go
 			switch {
 			case cl == nil:
@@ -349,17 +354,18 @@ func (b *built) check(f *File) []Check {
 				case !known:
 					c.Detail = "the server holds no such message"
 				case got.Hash != want:
-					c.Detail = fmt.Sprintf("received sha256 %x, server stored %x", got.Hash[:6], want[:6])
+					c.detail(layers.Event{}.Say("check.retrieved.differs", "received sha256 %x, server stored %x", got.Hash[:6], want[:6]))
 				default:
 					c.OK = true
-					c.Detail = fmt.Sprintf("sha256 %x... matches the server's copy", want[:6])
+					c.detail(layers.Event{}.Say("check.retrieved.ok", "sha256 %x... matches the server's copy", want[:6]))
 				}
 			}
 			out = append(out, c)
 		case e.Maildrop != nil:
 			m := e.Maildrop
 			srv := b.servers[m.Node]
-			c := Check{What: "maildrop of " + m.Node}
+			var c Check
+			c.what(layers.Event{}.Say("check.maildrop", "maildrop of %s", m.Node))
 			left := srv.Remaining()
 			var problems []string
 			for _, n := range m.Deleted {
@@ -377,11 +383,13 @@ func (b *built) check(f *File) []Check {
 			}
 			if len(problems) == 0 {
 				c.OK = true
-				c.Detail = describeDeletion(m, srv.UpdateAt())
+				c.detail(describeDeletion(m, srv.UpdateAt()))
 			} else {
 				c.Detail = strings.Join(problems, "; ")
 			}
 			out = append(out, c)
+		case e.TLS != nil:
+			out = append(out, b.checkTLS(e.TLS)) // run_tls.go
 		default:
 			out = append(out, b.checkMore(f, e)) // run_apps.go
 		}
@@ -401,15 +409,18 @@ func (b *built) storedHash(cl *sim.POP3Client, n int) ([32]byte, bool) {
 	return [32]byte{}, false
 }
 
-func describeDeletion(m *ExpectMaildrop, at time.Duration) string {
-	var parts []string
-	if len(m.Deleted) > 0 {
-		parts = append(parts, fmt.Sprintf("message %s deleted in the UPDATE state after QUIT at %s s", intList(m.Deleted), sim.Seconds(at)))
+func describeDeletion(m *ExpectMaildrop, at time.Duration) layers.Event {
+	e := layers.Event{}
+	switch {
+	case len(m.Deleted) > 0 && len(m.Kept) > 0:
+		e = e.Say("check.maildrop.both", "message %s deleted in the UPDATE state after QUIT at %s s, message %s kept",
+			intList(m.Deleted), sim.Seconds(at), intList(m.Kept))
+	case len(m.Deleted) > 0:
+		e = e.Say("check.maildrop.deleted", "message %s deleted in the UPDATE state after QUIT at %s s", intList(m.Deleted), sim.Seconds(at))
+	case len(m.Kept) > 0:
+		e = e.Say("check.maildrop.kept", "message %s kept", intList(m.Kept))
 	}
-	if len(m.Kept) > 0 {
-		parts = append(parts, "message "+intList(m.Kept)+" kept")
-	}
-	return strings.Join(parts, ", ")
+	return e
 }
 
 func intList(ns []int) string {

@@ -131,7 +131,7 @@ func (b *built) startPOP3(f *File, ar *appRun, nodes map[string]*Node) error {
 		port = defaultPOP3Port
 	}
 	cfg := sim.POP3ClientConfig{User: c.User, Pass: c.Pass, Commands: c.Commands, Resume: c.Resume,
-		Profile: b.profile, Compress: b.deflate}
+		Profile: b.profile, Compress: b.deflate, TLS: b.clientTLS(f, c)}
 	if c.IdleTimeout != "" {
 		cfg.IdleTimeout, _ = parseDuration(c.IdleTimeout)
 	}
@@ -149,8 +149,9 @@ func (b *built) startPOP3(f *File, ar *appRun, nodes map[string]*Node) error {
 				ar.why = fmt.Sprintf("the POP3 client on %s never started: the DNS lookup of %s failed: %v", a.Node, c.Server, err)
 				return
 			}
-			b.sim.Record(&layers.Event{Node: a.Node, Layer: layers.Application, Dir: layers.Note,
-				Text: fmt.Sprintf("%s is %s: the POP3 client connects to that address", c.Server, addr)})
+			e := layers.Event{Node: a.Node, Layer: layers.Application, Dir: layers.Note}.Say("l7.dns.use",
+				"%s is %s: the POP3 client connects to that address", c.Server, addr)
+			b.sim.Record(&e)
 			cfg.Server = netip.AddrPortFrom(addr, uint16(port))
 			ar.pop3 = h.StartPOP3Client(max(ar.start, b.sim.Now()), cfg)
 		})
@@ -210,44 +211,45 @@ func (b *built) checkMore(f *File, e Expect) Check {
 		p := b.pick(x.Node, "ping", x.Start).ping
 		st := p.Stats()
 		if x.Answered {
-			c.What = "ping from " + x.Node + " answered"
+			c.what(layers.Event{}.Say("check.ping.answered", "ping from %s answered", x.Node))
 			c.OK = st.Transmitted > 0 && st.Received == st.Transmitted && p.Done()
 		} else {
-			c.What = "ping from " + x.Node + " not answered"
+			c.what(layers.Event{}.Say("check.ping.unanswered", "ping from %s not answered", x.Node))
 			c.OK = st.Received == 0
 		}
-		c.Detail = fmt.Sprintf("%d transmitted, %d received", st.Transmitted, st.Received)
+		errs := ""
 		if st.Errors > 0 {
-			c.Detail += fmt.Sprintf(", %d ICMP errors", st.Errors)
+			errs = fmt.Sprintf(", %d ICMP errors", st.Errors)
 		}
 		if err := p.Err(); err != nil {
-			c.Detail += ": " + err.Error()
+			errs += ": " + err.Error()
 		}
+		c.detail(layers.Event{}.Say("check.ping.detail", "%d transmitted, %d received%s", st.Transmitted, st.Received, errs))
 	case e.Telnet != nil:
 		x := e.Telnet
 		t := b.pick(x.Node, "telnet", x.Start).telnet
 		switch {
 		case x.Refused:
-			c.What = "telnet from " + x.Node + " refused"
+			c.what(layers.Event{}.Say("check.telnet.refused", "telnet from %s refused", x.Node))
 			c.OK = t.Refused()
 		default:
-			c.What = "telnet from " + x.Node + " connected"
+			c.what(layers.Event{}.Say("check.telnet.connected", "telnet from %s connected", x.Node))
 			c.OK = t.Connected() && strings.Contains(t.Greeting(), x.Greeting)
 		}
 		switch {
 		case t.Refused():
-			c.Detail = "the SYN was answered with RST: connection refused"
+			c.detail(layers.Event{}.Say("check.telnet.rst", "the SYN was answered with RST: connection refused"))
 		case t.Connected():
-			c.Detail = fmt.Sprintf("connected; the service said %q", strings.TrimRight(t.Greeting(), "\r\n"))
+			c.detail(layers.Event{}.Say("check.telnet.said", "connected; the service said %q", strings.TrimRight(t.Greeting(), "\r\n")))
 		case t.Err() != nil:
-			c.Detail = "not connected: " + t.Err().Error()
+			c.detail(layers.Event{}.Say("check.telnet.err", "not connected: %s", t.Err().Error()))
 		default:
-			c.Detail = "no answer yet when the run ended"
+			c.detail(layers.Event{}.Say("check.noanswer", "no answer yet when the run ended"))
 		}
 	case e.Traceroute != nil:
 		x := e.Traceroute
 		t := b.pick(x.Node, "traceroute", "").trace
-		c.What = "traceroute from " + x.Node
+		c.what(layers.Event{}.Say("check.traceroute", "traceroute from %s", x.Node))
 		var got []string
 		for _, a := range t.Path() {
 			got = append(got, b.hopName(f, a))
@@ -259,28 +261,29 @@ func (b *built) checkMore(f *File, e Expect) Check {
 				c.OK = false
 			}
 		}
-		c.Detail = "path " + strings.Join(got, ", ")
-		if !c.OK {
-			c.Detail += "; want " + strings.Join(x.Path, ", ")
+		if c.OK {
+			c.detail(layers.Event{}.Say("check.traceroute.path", "path %s", strings.Join(got, ", ")))
+		} else {
+			c.detail(layers.Event{}.Say("check.traceroute.want", "path %s; want %s", strings.Join(got, ", "), strings.Join(x.Path, ", ")))
 		}
 	case e.Resolved != nil:
 		x := e.Resolved
 		r := b.dnsOf(x.Node, x.Name)
 		want, _ := netip.ParseAddr(x.A)
-		c.What = fmt.Sprintf("%s resolved %s", x.Node, x.Name)
+		c.what(layers.Event{}.Say("check.resolved", "%s resolved %s", x.Node, x.Name))
 		c.OK = r.Err() == nil && slices.Contains(r.Addrs(), want)
 		switch {
 		case r.Err() != nil:
 			c.Detail = r.Err().Error()
 		case !r.Done():
-			c.Detail = "no answer yet when the run ended"
+			c.detail(layers.Event{}.Say("check.noanswer", "no answer yet when the run ended"))
 		default:
-			c.Detail = fmt.Sprintf("got %s over UDP in %d queries, want %s", addrList(r.Addrs()), r.Tries(), want)
+			c.detail(layers.Event{}.Say("check.resolved.got", "got %s over UDP in %d queries, want %s", addrList(r.Addrs()), r.Tries(), want.String()))
 		}
 	case e.RARP != nil:
 		x := e.RARP
 		want, _ := netip.ParseAddr(x.IP)
-		c.What = x.Node + " learned its address by RARP"
+		c.what(layers.Event{}.Say("check.rarp", "%s learned its address by RARP", x.Node))
 		var got []netip.Addr
 		for _, p := range b.hosts[x.Node].Addresses() {
 			if !p.Addr().IsUnspecified() {
@@ -288,19 +291,19 @@ func (b *built) checkMore(f *File, e Expect) Check {
 			}
 		}
 		c.OK = slices.Contains(got, want)
-		c.Detail = fmt.Sprintf("addresses %s, want %s", addrList(got), want)
+		c.detail(layers.Event{}.Say("check.rarp.got", "addresses %s, want %s", addrList(got), want.String()))
 	case e.Fragmented != nil:
 		n := e.Fragmented.Node
-		c.What = n + " fragmented datagrams"
+		c.what(layers.Event{}.Say("check.fragmented", "%s fragmented datagrams", n))
 		k := b.watch.fragsSent[n]
 		c.OK = k > 0
-		c.Detail = fmt.Sprintf("%d fragments sent", k)
+		c.detail(layers.Event{}.Say("check.fragmented.got", "%d fragments sent", k))
 	case e.Reassembled != nil:
 		n := e.Reassembled.Node
-		c.What = n + " reassembled datagrams"
+		c.what(layers.Event{}.Say("check.reassembled", "%s reassembled datagrams", n))
 		k := b.watch.reassembled[n]
 		c.OK = k > 0
-		c.Detail = fmt.Sprintf("%d datagrams reassembled from %d fragments received", k, b.watch.fragsReceived[n])
+		c.detail(layers.Event{}.Say("check.reassembled.got", "%d datagrams reassembled from %d fragments received", k, b.watch.fragsReceived[n]))
 	case e.Dropped != nil:
 		x := e.Dropped
 		n := 0
@@ -319,25 +322,25 @@ func (b *built) checkMore(f *File, e Expect) Check {
 		if x.AtMost != nil {
 			hi = *x.AtMost
 		}
-		where := x.Node
 		if x.Layer > 0 {
-			where += fmt.Sprintf(" at L%d", x.Layer)
+			c.what(layers.Event{}.Say("check.drops.layer", "%s at L%d drops for %s", x.Node, x.Layer, reasonArg(x.Reason)))
+		} else {
+			c.what(layers.Event{}.Say("check.drops", "%s drops for %s", x.Node, reasonArg(x.Reason)))
 		}
-		c.What = fmt.Sprintf("%s drops for %s", where, x.Reason)
 		c.OK = n >= lo && (hi < 0 || n <= hi)
-		bounds := fmt.Sprintf("at least %d", lo)
 		if hi >= 0 {
-			bounds += fmt.Sprintf(" and at most %d", hi)
+			c.detail(layers.Event{}.Say("check.drops.between", "%d dropped, want at least %d and at most %d", n, lo, hi))
+		} else {
+			c.detail(layers.Event{}.Say("check.drops.got", "%d dropped, want at least %d", n, lo))
 		}
-		c.Detail = fmt.Sprintf("%d dropped, want %s", n, bounds)
 	case e.Reply != nil:
 		x := e.Reply
 		want := "+OK"
 		if !x.OK {
 			want = "-ERR"
 		}
-		c.What = fmt.Sprintf("%s got %s to %s", x.Node, want, x.Command)
-		c.Detail = "never sent"
+		c.what(layers.Event{}.Say("check.reply", "%s got %s to %s", x.Node, want, x.Command))
+		c.detail(layers.Event{}.Say("check.reply.never", "never sent"))
 		fields := strings.Fields(x.Command)
 		for _, ar := range b.apps {
 			if ar.app.Node != x.Node || ar.pop3 == nil {
@@ -348,7 +351,7 @@ func (b *built) checkMore(f *File, e Expect) Check {
 				if !strings.EqualFold(cmd.Keyword, fields[0]) || (len(fields) > 1 && !slices.Equal(cmd.Args, fields[1:])) {
 					continue
 				}
-				c.Detail = fmt.Sprintf("%s answered %q", cmd.String(), ex.Reply.String())
+				c.detail(layers.Event{}.Say("check.reply.got", "%s answered %q", cmd.String(), ex.Reply.String()))
 				if ex.Reply.OK == x.OK {
 					c.OK = true
 					break

@@ -119,6 +119,7 @@ type captured struct {
 	pcapng string
 	pcap   string
 	links  []string // a pcapng file per link, in file order
+	keylog string   // the TLS key log (tshark_tls_test.go)
 }
 
 // tee sends every frame to the whole-run writers and to its link's writer.
@@ -140,7 +141,7 @@ func capture(t *testing.T, name string) *captured {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var trace, ng, classic bytes.Buffer
+	var trace, ng, classic, keys bytes.Buffer
 	j := sim.NewJSONRecorder(&trace)
 	perLink := make([]bytes.Buffer, len(f.Links))
 	var rec layers.Recorder = j
@@ -152,7 +153,7 @@ func capture(t *testing.T, name string) *captured {
 	w := sim.NewPcapWriter(&ng, sim.PcapOptions{Format: sim.PcapNG, Comment: "osisim scenario " + name, Next: rec})
 	p := sim.NewPcapWriter(&classic, sim.PcapOptions{Format: sim.Pcap})
 	out.all = []*sim.PcapWriter{w, p}
-	res, err := Run(f, Options{Seed: f.Seed, Recorder: w, Capture: out})
+	res, err := Run(f, Options{Seed: f.Seed, Recorder: w, Capture: out, KeyLog: &keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,6 +200,7 @@ func capture(t *testing.T, name string) *captured {
 	for i := range perLink {
 		c.links = append(c.links, write(fmt.Sprintf("%s-link%d.pcapng", name, i), perLink[i].Bytes()))
 	}
+	c.keylog = write(name+".keys", keys.Bytes())
 	return c
 }
 
@@ -313,7 +315,7 @@ func TestTshark(t *testing.T) {
 			var frames [][]tsharkFrame
 			n := 0
 			for _, file := range c.links {
-				fs := decode(t, bin, file)
+				fs := decode(t, bin, file, c.tlsArgs()...)
 				frames = append(frames, fs)
 				n += len(fs)
 			}
@@ -329,7 +331,7 @@ func TestTshark(t *testing.T) {
 			var comments [][]string
 			for _, file := range []string{c.pcapng, c.pcap} {
 				t.Run(filepath.Ext(file)[1:], func(t *testing.T) {
-					whole := decode(t, bin, file)
+					whole := decode(t, bin, file, c.tlsArgs()...)
 					if len(whole) != n {
 						t.Fatalf("tshark read %d frames, the links have %d", len(whole), n)
 					}
@@ -354,7 +356,11 @@ func TestTshark(t *testing.T) {
 					checkExpert(t, c.file.Links[i], fs, expected)
 				}
 			})
-			t.Run("follow TCP stream", func(t *testing.T) { checkFollow(t, bin, c) })
+			if c.usesTLS() {
+				t.Run("follow TLS stream", func(t *testing.T) { checkFollowTLS(t, bin, c) })
+			} else {
+				t.Run("follow TCP stream", func(t *testing.T) { checkFollow(t, bin, c) })
+			}
 			t.Run("fields", func(t *testing.T) {
 				for _, fs := range frames {
 					checkFields(t, c, fs)

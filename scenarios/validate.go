@@ -23,6 +23,7 @@ func (v *validator) check(f *File) {
 	} else if f.Compress && f.Profile != string(sim.ProfileOSI) {
 		v.errorf("$.compress", "compression needs `profile: osi`: the internet profile has no presentation header to announce it")
 	}
+	v.checkTLS(f) // validate_tls.go
 	if f.Duration != "" {
 		if d, err := parseDuration(f.Duration); err != nil || d <= 0 {
 			v.errorf("$.duration", "duration %q is not a positive time such as 60s", f.Duration)

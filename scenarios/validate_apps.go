@@ -28,6 +28,7 @@ var reasons = []layers.Reason{
 	layers.ReasonChecksum, layers.ReasonTTL, layers.ReasonNoRoute, layers.ReasonARPFailed, layers.ReasonQueueFull,
 	layers.ReasonPortClosed, layers.ReasonUnaccepted, layers.ReasonDuplicate, layers.ReasonNoConn, layers.ReasonFaultRule,
 	layers.ReasonLoss, layers.ReasonLinkDown, layers.ReasonNeedFrag, layers.ReasonReassembly, layers.ReasonProtocol,
+	layers.ReasonTLS,
 }
 
 // limit returns the run's duration.
@@ -448,7 +449,7 @@ func (e *Expect) kinds() []string {
 	}{{"retrieved", e.Retrieved != nil}, {"maildrop", e.Maildrop != nil}, {"ping", e.Ping != nil},
 		{"telnet", e.Telnet != nil}, {"traceroute", e.Traceroute != nil}, {"resolved", e.Resolved != nil},
 		{"rarp", e.RARP != nil}, {"fragmented", e.Fragmented != nil}, {"reassembled", e.Reassembled != nil},
-		{"dropped", e.Dropped != nil}, {"reply", e.Reply != nil}} {
+		{"dropped", e.Dropped != nil}, {"reply", e.Reply != nil}, {"tls", e.TLS != nil}} {
 		if k.set {
 			out = append(out, k.name)
 		}
@@ -462,7 +463,7 @@ func (v *validator) checkExpect(f *File, nodes map[string]*Node) {
 		p := fmt.Sprintf("$.expect[%d]", i)
 		kinds := e.kinds()
 		if len(kinds) != 1 {
-			v.errorf(p, "an expectation is one of `retrieved:`, `maildrop:`, `ping:`, `telnet:`, `traceroute:`, `resolved:`, `rarp:`, `fragmented:`, `reassembled:`, `dropped:` or `reply:` (this one sets %d)", len(kinds))
+			v.errorf(p, "an expectation is one of `retrieved:`, `maildrop:`, `ping:`, `telnet:`, `traceroute:`, `resolved:`, `rarp:`, `fragmented:`, `reassembled:`, `dropped:`, `reply:` or `tls:` (this one sets %d)", len(kinds))
 			continue
 		}
 		kp := p + "." + kinds[0]

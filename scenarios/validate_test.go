@@ -115,9 +115,9 @@ func TestValidationErrors(t *testing.T) {
 				`lesson.yaml:8:14: gateway 10.0.1.1: "client" has no address of its own, so no subnet to reach a gateway on`,
 			}},
 		{"expectation of two kinds", "  - ping: {node: client, answered: true}", "  - ping: {node: client, answered: true}\n    rarp: {node: client, ip: 10.0.1.10}",
-			[]string{"lesson.yaml:36:5: an expectation is one of `retrieved:`, `maildrop:`, `ping:`, `telnet:`, `traceroute:`, `resolved:`, `rarp:`, `fragmented:`, `reassembled:`, `dropped:` or `reply:` (this one sets 2)"}},
+			[]string{"lesson.yaml:36:5: an expectation is one of `retrieved:`, `maildrop:`, `ping:`, `telnet:`, `traceroute:`, `resolved:`, `rarp:`, `fragmented:`, `reassembled:`, `dropped:`, `reply:` or `tls:` (this one sets 2)"}},
 		{"unknown drop reason", "  - ping: {node: client, answered: true}", "  - dropped: {node: r1, reason: lost}",
-			[]string{`lesson.yaml:36:33: reason "lost": want one of fcs-mismatch, line-code, not-for-me, filtered, malformed, bad-checksum, ttl-expired, no-route, arp-failed, queue-full, port-closed, unacceptable, duplicate, no-connection, fault-rule, link-loss, link-down, fragmentation-needed, reassembly-timeout, protocol-error`}},
+			[]string{`lesson.yaml:36:33: reason "lost": want one of fcs-mismatch, line-code, not-for-me, filtered, malformed, bad-checksum, ttl-expired, no-route, arp-failed, queue-full, port-closed, unacceptable, duplicate, no-connection, fault-rule, link-loss, link-down, fragmentation-needed, reassembly-timeout, protocol-error, tls-handshake`}},
 		{"telnet expectation without telnet", "  - ping: {node: client, answered: true}", "  - telnet: {node: client, refused: true}",
 			[]string{`lesson.yaml:36:20: no ` + "`telnet:`" + ` app runs on "client"`}},
 	}

@@ -36,6 +36,11 @@ type appConn struct {
 	turns    uint16 // how many times the dialog turn has passed
 	comp     presentation.Compressor
 	ureader  session.UnitReader
+
+	tls *tlsLayer // the TLS record layer, once TLS is on (appconn_tls.go)
+	// plainEnded: STLS was answered "+OK", so nothing more from the peer
+	// is read in the clear (appconn_tls.go, endPlaintext).
+	plainEnded bool
 }
 
 // outItem is a line or a streamed body on its way into TCP.
@@ -75,10 +80,11 @@ func (a *appConn) handler(established func(), closed func(error)) transport.Hand
 			a.pump()
 		},
 		Closed: func(_ *transport.Conn, err error) {
+			a.stopTLS()
 			if a.sess.State() == session.Open {
-				reason := "the transport connection closed"
+				reason := abortClosed
 				if err != nil {
-					reason = "the transport connection failed: " + err.Error()
+					reason = abortFailed + err.Error()
 				}
 				a.sess.Abort(reason)
 			}
@@ -118,7 +124,7 @@ func (a *appConn) sendLine(m application.Message, endTurn bool, text layers.Even
 		id6 := a.recordPPDU(layers.Down, presentation.LinePPDU(len(line)), id7,
 			tell("l6.line.down", "US-ASCII line: the transfer syntax needs no conversion"))
 		sp := session.SPDU{Session: a.sess.ID(), Speaker: a.sess.Role(), Unit: session.Line, Len: len(line), End: true}
-		id5 = a.recordSPDU(layers.Down, sp, id6, tell("l5.spdu.down", "%s to TCP", sp.Summary()))
+		id5 = a.recordSPDU(layers.Down, sp, id6, tell("l5.spdu.down", "%s to TCP", spduSummary(sp)))
 	}
 	if a.osi {
 		a.sendLineOSI(line, endTurn, 0)
@@ -150,19 +156,19 @@ func (a *appConn) sendBody(body application.Body, parent uint64, after func()) {
 	var id5 uint64
 	if tracing {
 		var ppdu presentation.PPDU
-		text := ""
+		var text layers.Event
 		if enc, ok := body.(*presentation.Encoded); ok {
 			ppdu = enc.PPDU(-1)
-			text = stepsText(enc.Steps())
+			text = tell("l6.steps", "%v", stepList(enc.Steps()))
 		} else if top, ok := body.(*application.Top); ok {
 			ppdu = top.Mail.PPDU(-1)
 			ppdu.Octets = top.Size()
-			text = stepsText(top.Mail.Steps()) + "\n" + top.Summary()
+			text = tell("l6.top.down", "%v\n%v", stepList(top.Mail.Steps()), bodySummary{top})
 		} else {
 			ppdu = presentation.BlockPPDU(body.Size(), -1)
-			text = body.Summary() + ": US-ASCII lines, no conversion"
+			text = tell("l6.block.down", "%v: US-ASCII lines, no conversion", bodySummary{body})
 		}
-		id6 := a.recordPPDU(layers.Down, ppdu, parent, layers.Event{Text: text})
+		id6 := a.recordPPDU(layers.Down, ppdu, parent, text)
 		id5 = id6
 		if !a.osi {
 			sp := session.SPDU{Session: a.sess.ID(), Speaker: a.sess.Role(), Unit: session.DotTerminated, Len: int(body.Size()), End: true}
@@ -188,7 +194,7 @@ func (a *appConn) sendBody(body application.Body, parent uint64, after func()) {
 	it.after = func() {
 		if tracing {
 			st := stuffer.Step()
-			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Note, Text: st.Text})
+			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Note, Msg: st.Msg, Args: st.Args, Text: st.Text})
 		}
 		if after != nil {
 			after()
@@ -201,6 +207,9 @@ func (a *appConn) sendBody(body application.Body, parent uint64, after func()) {
 // pump moves queued octets into TCP's send buffer until it is full or the
 // queue is empty. TCP calls it again (Writable) as space frees up.
 func (a *appConn) pump() {
+	if a.tls != nil && !a.tlsFlush() {
+		return
+	}
 	for len(a.out) > 0 {
 		it := &a.out[0]
 		if it.r != nil {
@@ -224,7 +233,7 @@ func (a *appConn) pump() {
 				}
 			}
 			if len(a.pending) > 0 {
-				w := a.conn.Write(a.pending, it.id)
+				w := a.write(a.pending, it.id)
 				a.pending = a.pending[w:]
 				if w == 0 {
 					return
@@ -235,7 +244,7 @@ func (a *appConn) pump() {
 				continue
 			}
 		} else if len(it.data) > 0 {
-			w := a.conn.Write(it.data, it.id)
+			w := a.write(it.data, it.id)
 			it.data = it.data[w:]
 			if len(it.data) > 0 {
 				return
@@ -248,7 +257,7 @@ func (a *appConn) pump() {
 			after()
 		}
 	}
-	if a.closeWhenSent {
+	if a.closeWhenSent && a.tlsIdle() {
 		a.closeWhenSent = false
 		a.conn.Close()
 	}
@@ -269,6 +278,14 @@ func (a *appConn) readable() {
 // a complete unit wait in the framer until the application says what it
 // expects next.
 func (a *appConn) feed(b []byte) {
+	if a.tls != nil {
+		if b = a.tlsFeed(b); len(b) == 0 {
+			return
+		}
+	} else if a.plainEnded {
+		a.dropPlaintext(len(b))
+		return
+	}
 	if a.osi {
 		a.feedOSI(b)
 		return
@@ -292,8 +309,8 @@ func (a *appConn) feed(b []byte) {
 // protocolError ends the session and the connection: the peer (or this
 // side) broke the dialog's rules.
 func (a *appConn) protocolError(err error) {
-	a.record(layers.Event{Layer: layers.Session, Dir: layers.Drop, Reason: layers.ReasonProtocol,
-		Text: "protocol error: " + err.Error() + "; the connection is reset"})
+	a.record(layers.Event{Layer: layers.Session, Dir: layers.Drop, Reason: layers.ReasonProtocol}.Say("l5.protocol.error",
+		"protocol error: %v; the connection is reset", err))
 	a.sess.Abort(err.Error())
 	a.conn.Abort()
 }
@@ -327,14 +344,19 @@ func idList(id uint64) []uint64 {
 	return []uint64{id}
 }
 
-// stepsText prints presentation steps one per line.
-func stepsText(steps []presentation.Step) string {
+// stepList is presentation steps as an argument of a text: one per line.
+type stepList []presentation.Step
+
+func (l stepList) String() string { return l.in(layers.EN) }
+
+// in returns the steps in lang, one per line.
+func (l stepList) in(lang layers.Lang) string {
 	s := ""
-	for i, st := range steps {
+	for i, st := range l {
 		if i > 0 {
 			s += "\n"
 		}
-		s += st.Text
+		s += eventMsg(lang, st.Msg, st.Args, st.Text)
 	}
 	return s
 }

@@ -47,11 +47,14 @@ func (a *appConn) setProfile(p Profile, compress bool) {
 	a.osi, a.compress = true, compress
 	a.sess.SetOSIProfile()
 	if a.h.sim.tracing {
-		text := OSICaptureNote
+		// The texts begin with OSICaptureNote.
+		e := layers.Event{Layer: layers.Session, Dir: layers.Note}.Say("l5.osi.profile",
+			"osi profile: the TCP payload carries session and presentation headers; Wireshark shows it as data (on port 110 it tries POP3 and prints the headers as stray octets)")
 		if compress {
-			text += "; the presentation layer DEFLATE-compresses every unit that gets smaller"
+			e = e.Say("l5.osi.profile.deflate",
+				"osi profile: the TCP payload carries session and presentation headers; Wireshark shows it as data (on port 110 it tries POP3 and prints the headers as stray octets); the presentation layer DEFLATE-compresses every unit that gets smaller")
 		}
-		a.record(layers.Event{Layer: layers.Session, Dir: layers.Note, Text: text})
+		a.record(e)
 	}
 }
 
@@ -80,9 +83,10 @@ func (a *appConn) osiWrap(u session.Unit, syntax presentation.SyntaxID, data []b
 	}
 	id6 := a.recordOSIPPDU(layers.Down, ph, buf[session.OSIHeaderLen:], parent)
 	id5 := a.h.sim.NewID()
-	a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, Text: sh.Summary() + " to TCP", PDU: &layers.PDU{
+	a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, PDU: &layers.PDU{
 		Kind: "spdu", ID: id5, Parents: idList(id6), Len: len(buf), HeaderLen: session.OSIHeaderLen,
-		Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf[:session.OSIHeaderLen:session.OSIHeaderLen]}})
+		Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf[:session.OSIHeaderLen:session.OSIHeaderLen]}}.Say(
+		"l5.osi.down", "%s to TCP", pduSummary{kind: "spdu", text: sh.Summary()}))
 	return buf, id5
 }
 
@@ -90,21 +94,23 @@ func (a *appConn) osiWrap(u session.Unit, syntax presentation.SyntaxID, data []b
 // ppdu is the header and the data as on the wire.
 func (a *appConn) recordOSIPPDU(dir layers.Dir, h presentation.OSIHeader, ppdu []byte, parent uint64) uint64 {
 	wire := len(ppdu) - presentation.OSIHeaderLen
-	text := fmt.Sprintf("%v, %s B, not compressed", h.Syntax, Thousands(int64(h.Original)))
-	if h.Compressed() {
-		verb := "compressed"
-		if dir == layers.Up {
-			verb = "decompressed"
-		}
-		text = fmt.Sprintf("%v: DEFLATE (RFC 1951) %s: %s B before, %s B after compression (%d%%)", h.Syntax, verb,
-			Thousands(int64(h.Original)), Thousands(int64(wire)), sharePercent(wire, int(h.Original)))
-	} else if a.compress && h.Original > 0 {
-		text += " (DEFLATE would not make it smaller)"
-	}
 	id := a.h.sim.NewID()
-	a.record(layers.Event{Layer: layers.Presentation, Dir: dir, Text: text, PDU: &layers.PDU{
+	e := layers.Event{Layer: layers.Presentation, Dir: dir, PDU: &layers.PDU{
 		Kind: "ppdu", ID: id, Parents: idList(parent), Len: len(ppdu), HeaderLen: presentation.OSIHeaderLen,
-		Summary: h.Summary(), Fields: h.Fields(), Bytes: ppdu[:presentation.OSIHeaderLen:presentation.OSIHeaderLen]}})
+		Summary: h.Summary(), Fields: h.Fields(), Bytes: ppdu[:presentation.OSIHeaderLen:presentation.OSIHeaderLen]}}
+	switch {
+	case h.Compressed() && dir == layers.Up:
+		e = e.Say("l6.osi.inflate", "%v: DEFLATE (RFC 1951) decompressed: %s B before, %s B after compression (%d%%)", h.Syntax,
+			Thousands(int64(h.Original)), Thousands(int64(wire)), sharePercent(wire, int(h.Original)))
+	case h.Compressed():
+		e = e.Say("l6.osi.deflate", "%v: DEFLATE (RFC 1951) compressed: %s B before, %s B after compression (%d%%)", h.Syntax,
+			Thousands(int64(h.Original)), Thousands(int64(wire)), sharePercent(wire, int(h.Original)))
+	case a.compress && h.Original > 0:
+		e = e.Say("l6.osi.nodeflate", "%v, %s B, not compressed (DEFLATE would not make it smaller)", h.Syntax, Thousands(int64(h.Original)))
+	default:
+		e = e.Say("l6.osi.plain", "%v, %s B, not compressed", h.Syntax, Thousands(int64(h.Original)))
+	}
+	a.record(e)
 	return id
 }
 
@@ -160,21 +166,21 @@ func (a *appConn) takeOSI(u session.OSIUnit) bool {
 	var id5 uint64
 	if tracing {
 		id5 = a.h.sim.NewID()
-		a.record(layers.Event{Layer: layers.Session, Dir: layers.Up, Text: h.Summary() + " from TCP", PDU: &layers.PDU{
+		a.record(layers.Event{Layer: layers.Session, Dir: layers.Up, PDU: &layers.PDU{
 			Kind: "spdu", ID: id5, Len: session.OSIHeaderLen + len(u.Data), HeaderLen: session.OSIHeaderLen,
-			Summary: h.Summary(), Fields: h.Fields()}})
+			Summary: h.Summary(), Fields: h.Fields()}}.Say("l5.osi.up", "%s from TCP", pduSummary{kind: "spdu", text: h.Summary()}))
 	}
 	switch h.Type {
 	case session.TypeRelease:
 		if tracing {
-			a.record(layers.Event{Layer: layers.Session, Dir: layers.Note,
-				Text: fmt.Sprintf("the %v released session %d", h.Speaker, h.Session)})
+			a.record(layers.Event{Layer: layers.Session, Dir: layers.Note}.Say("l5.osi.released",
+				"the %v released session %d", h.Speaker, h.Session))
 		}
 		return true
 	case session.TypeCheckpoint:
 		if tracing {
-			a.record(layers.Event{Layer: layers.Session, Dir: layers.Note,
-				Text: fmt.Sprintf("the %v marked synchronization point %d", h.Speaker, h.Sync)})
+			a.record(layers.Event{Layer: layers.Session, Dir: layers.Note}.Say("l5.osi.sync",
+				"the %v marked synchronization point %d", h.Speaker, h.Sync))
 		}
 		return true
 	}
@@ -183,8 +189,8 @@ func (a *appConn) takeOSI(u session.OSIUnit) bool {
 	}
 	ph, data, err := presentation.ParseOSIUnit(u.Data)
 	if err != nil {
-		a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Drop, Reason: layers.ReasonMalformed,
-			Text: "bad presentation unit: " + err.Error()})
+		a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Drop, Reason: layers.ReasonMalformed}.Say("l6.osi.bad",
+			"bad presentation unit: %v", err))
 		a.protocolError(err)
 		return false
 	}
@@ -216,8 +222,9 @@ func (a *appConn) release() {
 	var id uint64
 	if a.h.sim.tracing {
 		id = a.h.sim.NewID()
-		a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, Text: sh.Summary() + " to TCP", PDU: &layers.PDU{
-			Kind: "spdu", ID: id, Len: len(buf), HeaderLen: len(buf), Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf}})
+		a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, PDU: &layers.PDU{
+			Kind: "spdu", ID: id, Len: len(buf), HeaderLen: len(buf), Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf}}.Say(
+			"l5.osi.down", "%s to TCP", pduSummary{kind: "spdu", text: sh.Summary()}))
 	}
 	a.out = append(a.out, outItem{data: buf, id: id})
 }
@@ -236,7 +243,7 @@ func (a *appConn) sendCheckpointOSI(cp session.Checkpoint) {
 		id = a.h.sim.NewID()
 		a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, PDU: &layers.PDU{
 			Kind: "spdu", ID: id, Len: len(buf), HeaderLen: len(buf), Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf}}.Say(
-			"l5.osi.checkpoint", "synchronization point %d (%s) to the peer in a checkpoint SPDU: %s", cp.N, cp.Label, sh.Summary()))
+			"l5.osi.checkpoint", "synchronization point %d (%s) to the peer in a checkpoint SPDU: %s", cp.N, cp.Label, pduSummary{kind: "spdu", text: sh.Summary()}))
 	}
 	a.out = append(a.out, outItem{data: buf, id: id})
 }

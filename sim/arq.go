@@ -123,9 +123,9 @@ func (e *arqEnd) down(frame []byte, m layers.Meta) {
 		return
 	}
 	if len(f.Payload) > datalink.ARQMaxPayload {
-		e.record(layers.Event{Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonMalformed, Cause: m.Cause,
-			Text: fmt.Sprintf("%s payload of %d B and the %d-octet ARQ header exceed Ethernet's %d B: the interface's MTU must be at most %d",
-				f.Type, len(f.Payload), datalink.ARQHeaderLen, datalink.MaxPayload, datalink.ARQMaxPayload)})
+		e.record(layers.Event{Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonMalformed, Cause: m.Cause}.Say("l2.arq.toobig",
+			"%s payload of %d B and the %d-octet ARQ header exceed Ethernet's %d B: the interface's MTU must be at most %d",
+			f.Type, len(f.Payload), datalink.ARQHeaderLen, datalink.MaxPayload, datalink.ARQMaxPayload))
 		return
 	}
 	e.arq.Send(f, m)
@@ -142,21 +142,21 @@ func (e *arqEnd) send(f datalink.Frame, m layers.Meta) {
 		l2.Parents = m.Parents
 		pdu, h := describeARQFrame(e.buf)
 		pdu.ID, pdu.Parents = l2.ID, l2.Parents
-		var text string
+		ev := layers.Event{Layer: layers.DataLink, Dir: layers.Down, PDU: pdu, Cause: m.Cause}
 		switch {
 		case h.Kind == datalink.ARQAck:
 			prev := (int(h.Ack) + h.Mode.Modulus() - 1) % h.Mode.Modulus()
-			text = fmt.Sprintf("ARQ ACK %d: frames up to %d arrived, frame %d expected next", h.Ack, prev, h.Ack)
+			ev = ev.Say("l2.arq.ack.down", "ARQ ACK %d: frames up to %d arrived, frame %d expected next", h.Ack, prev, h.Ack)
 			if h.Mode == datalink.StopAndWait {
-				text = fmt.Sprintf("ARQ ACK %d: frame %d arrived, frame %d expected next", h.Ack, prev, h.Ack)
+				ev = ev.Say("l2.arq.ack.down.one", "ARQ ACK %d: frame %d arrived, frame %d expected next", h.Ack, prev, h.Ack)
 			}
 		case m.Cause == datalink.ARQRetransmitCause:
-			text = fmt.Sprintf("ARQ retransmits DATA frame %d (%s %d B)", h.Seq, h.Type, len(h.Payload))
+			ev = ev.Say("l2.arq.data.again", "ARQ retransmits DATA frame %d (%s %d B)", h.Seq, h.Type, len(h.Payload))
 		default:
-			text = fmt.Sprintf("ARQ DATA frame %d: the %s payload (%d B) behind a %d-octet ARQ header, type 0x88b5",
+			ev = ev.Say("l2.arq.data", "ARQ DATA frame %d: the %s payload (%d B) behind a %d-octet ARQ header, type 0x88b5",
 				h.Seq, h.Type, len(h.Payload), datalink.ARQHeaderLen)
 		}
-		e.record(layers.Event{Layer: layers.DataLink, Dir: layers.Down, PDU: pdu, Cause: m.Cause, Text: text})
+		e.record(ev)
 	}
 	e.link.send(e.port, e.buf, l2)
 }
@@ -172,35 +172,35 @@ func (e *arqEnd) receive(sig physical.Signal, m layers.Meta) {
 	}
 	f, err := datalink.Parse(frame)
 	if err != nil {
-		reason, text := layers.ReasonMalformed, err.Error()
+		ev := layers.Event{Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonMalformed, Cause: m.Cause, Text: err.Error()}
 		if errors.Is(err, datalink.ErrFCS) {
 			// The damaged frame is not acknowledged: its sender's ARQ
 			// timer will expire and it will be sent again.
-			reason = layers.ReasonFCS
-			text += ": no ARQ acknowledgement goes back, the sender's timer will resend it"
+			ev.Reason = layers.ReasonFCS
+			ev = ev.Say("l2.arq.fcs", "%v: no ARQ acknowledgement goes back, the sender's timer will resend it", err)
 		}
-		e.record(layers.Event{Layer: layers.DataLink, Dir: layers.Drop, Reason: reason, Cause: m.Cause, Text: text})
+		e.record(ev)
 		return
 	}
 	mac := n.macs[p.Index]
 	if !f.IsFor(mac) {
-		e.record(layers.Event{Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonNotForMe,
-			Text: fmt.Sprintf("frame for %s is not for this NIC (%s): ignored", f.Dst, mac)})
+		e.record(layers.Event{Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonNotForMe}.Say("l2.arq.notforme",
+			"frame for %s is not for this NIC (%s): ignored", f.Dst, mac))
 		return
 	}
 	if f.Type != datalink.EtherTypeARQ {
-		e.record(layers.Event{Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonMalformed, Cause: m.Cause,
-			Text: fmt.Sprintf("%s frame without an ARQ header on a link with ARQ: discarded", f.Type)})
+		e.record(layers.Event{Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonMalformed, Cause: m.Cause}.Say("l2.arq.noheader",
+			"%s frame without an ARQ header on a link with ARQ: discarded", f.Type))
 		return
 	}
 	if n.sim.tracing {
 		pdu, h := describeARQFrame(frame)
 		pdu.ID = m.ID
-		text := "FCS ok, for this NIC: " + pdu.Summary
+		ev := layers.Event{Layer: layers.DataLink, Dir: layers.Up, PDU: pdu}.Say("l2.arq.up.other", "FCS ok, for this NIC: %s", pdu.Summary)
 		if h.Kind == datalink.ARQAck || h.Kind == datalink.ARQData {
-			text = "FCS ok, for this NIC: " + h.Summary() + ", to the ARQ sublayer"
+			ev = ev.Say("l2.arq.up", "FCS ok, for this NIC: %s, to the ARQ sublayer", h.Summary())
 		}
-		e.record(layers.Event{Layer: layers.DataLink, Dir: layers.Up, PDU: pdu, Text: text})
+		e.record(ev)
 	}
 	e.arq.Receive(f, layers.Meta{ID: m.ID, Cause: m.Cause})
 }

@@ -1,11 +1,13 @@
 package sim
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,8 +16,9 @@ import (
 )
 
 // eventTemplates reads the module's source and returns the English template
-// of every message id recorded with layers.Event.Say or Title (or sim's tell)
-// and where it is. An id recorded twice must have the same template.
+// of every message id recorded with layers.Event.Say or Title (or sim's tell,
+// or a layer's say, which makes a phrase inside a text) and where it is. An
+// id recorded twice must have the same template.
 func eventTemplates(t *testing.T) map[string]string {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -50,7 +53,7 @@ func eventTemplates(t *testing.T) map[string]string {
 			case *ast.SelectorExpr:
 				name = fn.Sel.Name
 			}
-			if name != "Say" && name != "Title" && name != "tell" {
+			if name != "Say" && name != "Title" && name != "tell" && name != "say" {
 				return true
 			}
 			pos := fset.Position(call.Pos()).String()
@@ -102,7 +105,15 @@ func TestEventCatalog(t *testing.T) {
 		if strings.TrimSpace(zh) == "" {
 			t.Errorf("message %q: the Chinese template is empty", id)
 		}
-		if diff := cmp.Diff(verb.FindAllString(en, -1), verb.FindAllString(zh, -1)); diff != "" {
+		enArgs, err := argVerbs(en)
+		if err != nil {
+			t.Errorf("message %q: English template: %v", id, err)
+		}
+		zhArgs, err := argVerbs(zh)
+		if err != nil {
+			t.Errorf("message %q: Chinese template: %v", id, err)
+		}
+		if diff := cmp.Diff(enArgs, zhArgs); diff != "" {
 			t.Errorf("message %q: the verbs differ (-en +zh):\n%s", id, diff)
 		}
 	}
@@ -111,4 +122,36 @@ func TestEventCatalog(t *testing.T) {
 			t.Errorf("message %q is in the catalog but no code records it", id)
 		}
 	}
+}
+
+// indexedVerb is a verb of a fmt template, with its explicit argument
+// index if it has one ("%[2]s").
+var indexedVerb = regexp.MustCompile(`%(?:\[(\d+)\])?([-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z%])`)
+
+// argVerbs returns the verb a template applies to each of its arguments, by
+// argument number from 1, following fmt's rules for explicit indexes (a
+// verb after "%[n]d" takes argument n+1). A translation may so take the
+// arguments in another order, but each with the same verb.
+func argVerbs(s string) (map[int]string, error) {
+	verbs := map[int]string{}
+	n := 0
+	for _, m := range indexedVerb.FindAllStringSubmatch(s, -1) {
+		if m[2] == "%" {
+			continue
+		}
+		if m[1] != "" {
+			i, err := strconv.Atoi(m[1])
+			if err != nil {
+				return nil, err
+			}
+			n = i
+		} else {
+			n++
+		}
+		if v, ok := verbs[n]; ok && v != m[2] {
+			return nil, fmt.Errorf("argument %d takes %%%s and %%%s", n, v, m[2])
+		}
+		verbs[n] = m[2]
+	}
+	return verbs, nil
 }

@@ -46,9 +46,9 @@ func (h *Host) StartDNSServer(records []application.DNSRecord) (*DNSServer, erro
 	for _, r := range z.Records() {
 		names = append(names, strings.TrimSuffix(r.Name, ".")+" "+r.Type.String()+" "+r.Value())
 	}
-	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
-		Text: fmt.Sprintf("DNS server listening on UDP port %s: authoritative for %d records (%s)",
-			portText(application.DNSPort), len(names), strings.Join(names, "; "))})
+	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.dns.server.listen",
+		"DNS server listening on UDP port %s: authoritative for %d records (%s)",
+		portText(application.DNSPort), len(names), strings.Join(names, "; ")))
 	return s, nil
 }
 
@@ -60,7 +60,7 @@ func (s *DNSServer) Stop() {
 	}
 	s.stopped = true
 	s.h.UDP().Unbind(application.DNSPort)
-	s.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "DNS server stopped: UDP port 53 is closed"})
+	s.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.dns.server.stop", "DNS server stopped: UDP port 53 is closed"))
 }
 
 // Queries returns how many queries the server received.
@@ -81,41 +81,41 @@ func (s *DNSServer) receive(src netip.AddrPort, dst netip.Addr, payload []byte) 
 	if err != nil {
 		// RFC 1035 4.1.1 lets a server answer FORMERR, but a message that
 		// does not parse may not even be a query: it is dropped.
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonMalformed,
-			Text: "DNS server: message from " + src.String() + " dropped: " + err.Error()})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonMalformed}.Say("l7.dns.server.bad",
+			"DNS server: message from %s dropped: %v", src, err))
 		return
 	}
 	if h.sim.tracing {
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: dnsPDU(h.sim.NewID(), q, payload),
-			Text: fmt.Sprintf("DNS server got from %s: %s", src, questionText(q))})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: dnsPDU(h.sim.NewID(), q, payload)}.Say("l7.dns.server.got",
+			"DNS server got from %s: %s", src, questionText(q)))
 	}
-	resp, note, ok := s.zone.Answer(q)
+	resp, note, ok := s.zone.AnswerNote(q)
 	if !ok {
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonProtocol,
-			Text: "DNS server: message from " + src.String() + " not answered: " + note})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonProtocol}.Say("l7.dns.server.noanswer",
+			"DNS server: message from %s not answered: %v", src, note))
 		return
 	}
 	b := resp.Append(nil)
 	var id uint64
 	if h.sim.tracing {
 		id = h.sim.NewID()
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Down, PDU: dnsPDU(id, resp, b),
-			Text: "DNS server answers: " + note})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Down, PDU: dnsPDU(id, resp, b)}.Say("l7.dns.server.answers",
+			"DNS server answers: %v", note))
 	}
 	// The answer leaves from the address and port the query came to (RFC
 	// 1035 4.2.1), so that the resolver recognizes it.
 	if err := h.UDP().SendTo(netip.AddrPortFrom(dst, application.DNSPort), src, b, id); err != nil {
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "DNS server: " + err.Error()})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.dns.server.err", "DNS server: %v", err))
 	}
 }
 
 // questionText says in words what a query asks.
-func questionText(q application.DNSMessage) string {
+func questionText(q application.DNSMessage) spoken {
 	if len(q.Questions) != 1 {
-		return fmt.Sprintf("a query with %d questions (ID 0x%04x)", len(q.Questions), q.ID)
+		return spokenOf(tell("l7.dns.q.many", "a query with %d questions (ID 0x%04x)", len(q.Questions), q.ID))
 	}
 	qq := q.Questions[0]
-	return fmt.Sprintf("what is the %s record of %s? (query ID 0x%04x)", qq.Type, strings.TrimSuffix(qq.Name, "."), q.ID)
+	return spokenOf(tell("l7.dns.q", "what is the %s record of %s? (query ID 0x%04x)", qq.Type, strings.TrimSuffix(qq.Name, "."), q.ID))
 }
 
 // Resolution is one name lookup by a host's stub resolver (RFC 1034 5.3.1):
@@ -160,10 +160,10 @@ func (r *Resolution) Tries() int { return r.tries }
 
 func (r *Resolution) start() {
 	h := r.h
-	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Walk: true,
-		Chapter: fmt.Sprintf("%s resolves %s: a DNS query to %s over UDP port 53", h.name, strings.TrimSuffix(r.name, "."), r.server),
-		Text: fmt.Sprintf("resolver: ask the name server %s for the address of %s: one UDP datagram each way, no connection to open",
-			r.server, strings.TrimSuffix(r.name, "."))})
+	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Walk: true}.
+		Title("chapter.dns", "%s resolves %s: a DNS query to %s over UDP port 53", h.name, strings.TrimSuffix(r.name, "."), r.server).
+		Say("l7.dns.ask", "resolver: ask the name server %s for the address of %s: one UDP datagram each way, no connection to open",
+			r.server, strings.TrimSuffix(r.name, ".")))
 	// RFC 5452 9.2: a random query ID and a random source port make a
 	// forged answer hard to guess.
 	l, err := application.NewDNSLookup(r.name, uint16(h.sim.Rand().Uint32()))
@@ -201,11 +201,13 @@ func (r *Resolution) send() {
 	var id uint64
 	if h.sim.tracing {
 		id = h.sim.NewID()
-		text := fmt.Sprintf("resolver asks %s: %s, from UDP port %d", r.server, questionText(q), r.local.Port())
+		e := layers.Event{Layer: layers.Application, Dir: layers.Down, PDU: dnsPDU(id, q, b)}.Say("l7.dns.query",
+			"resolver asks %s: %s, from UDP port %d", r.server, questionText(q), r.local.Port())
 		if r.tries > 1 {
-			text += fmt.Sprintf(" (try %d of %d)", r.tries, DNSTries)
+			e = e.Say("l7.dns.query.again", "resolver asks %s: %s, from UDP port %d (try %d of %d)",
+				r.server, questionText(q), r.local.Port(), r.tries, DNSTries)
 		}
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Down, PDU: dnsPDU(id, q, b), Text: text})
+		h.record(e)
 	}
 	if err := h.UDP().SendTo(r.local, netip.AddrPortFrom(r.server, application.DNSPort), b, id); err != nil {
 		r.fail(err)
@@ -220,14 +222,15 @@ func (r *Resolution) timeout(wait time.Duration) {
 	if r.done {
 		return
 	}
-	text := fmt.Sprintf("resolver: no answer from %s within %s s", r.server, durText(wait))
 	if r.tries < DNSTries {
-		r.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout,
-			Text: text + fmt.Sprintf(": UDP does not retransmit, so the resolver asks again (try %d of %d)", r.tries+1, DNSTries)})
+		r.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout}.Say("l7.dns.timeout",
+			"resolver: no answer from %s within %s s: UDP does not retransmit, so the resolver asks again (try %d of %d)",
+			r.server, durText(wait), r.tries+1, DNSTries))
 		r.send()
 		return
 	}
-	r.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout, Text: text + fmt.Sprintf(": giving up after %d tries", r.tries)})
+	r.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout}.Say("l7.dns.giveup",
+		"resolver: no answer from %s within %s s: giving up after %d tries", r.server, durText(wait), r.tries))
 	r.finish(fmt.Errorf("%w: %s after %d tries", application.ErrDNSTimeout, r.server, r.tries))
 }
 
@@ -239,57 +242,57 @@ func (r *Resolution) receive(src netip.AddrPort, _ netip.Addr, payload []byte) {
 	}
 	resp, err := application.ParseDNS(payload)
 	if err != nil {
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonMalformed,
-			Text: "resolver: answer from " + src.String() + " dropped: " + err.Error()})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonMalformed}.Say("l7.dns.bad",
+			"resolver: answer from %s dropped: %v", src, err))
 		return
 	}
 	pdu := dnsPDU(h.sim.NewID(), resp, payload)
 	// RFC 5452 9.1: an answer must come from the address and port the
 	// query went to, and match its ID and question.
 	if src != netip.AddrPortFrom(r.server, application.DNSPort) {
-		err = fmt.Errorf("it comes from %s, not from the server asked (%s port 53)", src, r.server)
-	} else {
-		err = r.lookup.Matches(resp)
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonNotForMe, PDU: pdu}.Say("l7.dns.spoof",
+			"resolver: answer ignored: it comes from %s, not from the server asked (%s port 53)", src, r.server))
+		return
 	}
-	if err != nil {
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonNotForMe, PDU: pdu,
-			Text: "resolver: answer ignored: " + strings.TrimPrefix(err.Error(), "application: ")})
+	if err = r.lookup.Matches(resp); err != nil {
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonNotForMe, PDU: pdu}.Say("l7.dns.mismatch",
+			"resolver: answer ignored: %s", strings.TrimPrefix(err.Error(), "application: ")))
 		return
 	}
 	addrs, err := r.lookup.Addrs(resp)
 	name := strings.TrimSuffix(r.name, ".")
-	var text string
+	e := layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: pdu}
 	switch {
 	case err == nil:
 		var as []string
 		for _, a := range addrs {
 			as = append(as, a.String())
 		}
-		kind := "a non-authoritative answer"
 		if resp.Authoritative {
-			kind = "an authoritative answer"
+			e = e.Say("l7.dns.answer.auth", "resolver: %s is %s (an authoritative answer, may be cached for %d s)", name, strings.Join(as, ", "), minTTL(resp))
+		} else {
+			e = e.Say("l7.dns.answer", "resolver: %s is %s (a non-authoritative answer, may be cached for %d s)", name, strings.Join(as, ", "), minTTL(resp))
 		}
-		text = fmt.Sprintf("resolver: %s is %s (%s, %s)", name, strings.Join(as, ", "), kind, ttlText(resp))
 	case errors.Is(err, application.ErrDNSNoSuchName):
-		text = fmt.Sprintf("resolver: %s does not exist (NXDOMAIN)", name)
+		e = e.Say("l7.dns.nxdomain", "resolver: %s does not exist (NXDOMAIN)", name)
 	default:
-		text = "resolver: " + strings.TrimPrefix(err.Error(), "application: ")
+		e = e.Say("l7.dns.err", "resolver: %s", strings.TrimPrefix(err.Error(), "application: "))
 	}
-	h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: pdu, Text: text})
+	h.record(e)
 	r.addrs = addrs
 	r.finish(err)
 }
 
-// ttlText says how long the answer may be cached: the smallest TTL of the
+// minTTL says how long the answer may be cached: the smallest TTL of the
 // records that gave the address.
-func ttlText(resp application.DNSMessage) string {
+func minTTL(resp application.DNSMessage) uint32 {
 	var ttl uint32
 	for i, rr := range resp.Answers {
 		if i == 0 || rr.TTL < ttl {
 			ttl = rr.TTL
 		}
 	}
-	return fmt.Sprintf("may be cached for %d s", ttl)
+	return ttl
 }
 
 // receiveICMP takes the ICMP port unreachable that answers a query when no
@@ -304,8 +307,8 @@ func (r *Resolution) receiveICMP(src netip.Addr, msg network.ICMP, m layers.Meta
 		binary.BigEndian.Uint16(d.Payload) != r.local.Port() || binary.BigEndian.Uint16(d.Payload[2:]) != application.DNSPort {
 		return false
 	}
-	r.h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: icmpPDU(msg, m),
-		Text: fmt.Sprintf("resolver: %s from %s: no name server there", strings.TrimPrefix(msg.Summary(), "ICMP "), src)})
+	r.h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: icmpPDU(msg, m)}.Say("l7.dns.unreachable",
+		"resolver: %s from %s: no name server there", pduSummary{kind: "icmp-name", text: strings.TrimPrefix(msg.Summary(), "ICMP ")}, src))
 	if msg.Code == network.ICMPPortUnreachable {
 		r.finish(fmt.Errorf("%w: %s", application.ErrDNSUnreachable, r.server))
 	} else {
@@ -316,7 +319,7 @@ func (r *Resolution) receiveICMP(src netip.Addr, msg network.ICMP, m layers.Meta
 
 // fail ends the lookup with an error nothing has recorded yet.
 func (r *Resolution) fail(err error) {
-	r.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "resolver: " + err.Error()})
+	r.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.dns.fail", "resolver: %v", err))
 	r.finish(err)
 }
 

@@ -586,12 +586,12 @@ func (x *Explanation) writeTitle(b *strings.Builder, lang layers.Lang) {
 	if len(x.Signal) > 0 {
 		parts := make([]string, len(x.Signal))
 		for i, f := range x.Signal {
-			parts[i] = f.Name + " " + f.Value
+			parts[i] = f.Name + " " + FieldValueText(lang, f.Value)
 		}
-		b.WriteString("  " + Msg(lang, "explain.signal") + strings.Join(parts, ", ") + "\n")
+		b.WriteString("  " + Msg(lang, "explain.signal") + strings.Join(parts, Msg(lang, "story.and")) + "\n")
 	}
 	if x.Drop != "" {
-		b.WriteString("  " + Msgf(lang, "explain.dropped", string(x.Drop), x.Note) + "\n")
+		b.WriteString("  " + Msgf(lang, "explain.dropped", ReasonText(lang, x.Drop), x.Note) + "\n")
 	}
 	if x.Err != "" {
 		b.WriteString("  " + Msgf(lang, "explain.err", x.Err) + "\n")
@@ -827,7 +827,7 @@ func (x *Explanation) writeFields(b *strings.Builder, m layers.Model, lang layer
 		b.WriteString("    " + padDisplay(Msg(lang, "explain.col.offset"), 8) + padDisplay(Msg(lang, "explain.col.size"), 9) +
 			padDisplay(Msg(lang, "explain.col.field"), 23) + Msg(lang, "explain.col.value") + "\n")
 		for _, f := range h.Fields {
-			b.WriteString("    " + padDisplay(bitOffset(f.Bit), 8) + padDisplay(bitSize(f.Bits, lang), 9) + padDisplay(f.Name, 23) + f.Value + "\n")
+			b.WriteString("    " + padDisplay(bitOffset(f.Bit), 8) + padDisplay(bitSize(f.Bits, lang), 9) + padDisplay(f.Name, 23) + FieldValueText(lang, f.Value) + "\n")
 		}
 	}
 	if x.DataEnd > x.DataStart {
@@ -879,7 +879,7 @@ func (x *Explanation) writeSpans(b *strings.Builder, lang layers.Lang) {
 		b.WriteString("  " + Msgf(lang, "explain.span.frame", octetRange(s.FrameStart, n), Thousands(int64(n)), seq) + "\n")
 		b.WriteString("    " + Msgf(lang, "explain.span.spdu", s.SPDU, octetRange(s.SPDUStart, n), Thousands(int64(s.SPDULen))) + "\n")
 		if s.Msg != 0 && s.Exact {
-			b.WriteString("    " + Msgf(lang, "explain.span.msg", s.Msg, octetRange(s.MsgStart, n), Thousands(int64(s.MsgLen)), s.MsgSummary) + "\n")
+			b.WriteString("    " + Msgf(lang, "explain.span.msg", s.Msg, octetRange(s.MsgStart, n), Thousands(int64(s.MsgLen)), SummaryText(lang, "pop3", s.MsgSummary)) + "\n")
 		} else if s.PPDU != 0 {
 			b.WriteString("    " + Msgf(lang, "explain.span.ppdu", s.PPDU) + "\n")
 		}
@@ -900,7 +900,7 @@ func (x *Explanation) writeChain(b *strings.Builder, m layers.Model, lang layers
 		}
 		b.WriteString("  " + padDisplay(LayerLabel(m, p.Layer, lang), 18) + " " +
 			Msgf(lang, "explain.pdu", p.ID, verb, p.Node, Seconds(p.Time), Thousands(int64(p.Len)), p.HeaderLen) + "\n")
-		b.WriteString("  " + strings.Repeat(" ", 19) + p.Summary + "\n")
+		b.WriteString("  " + strings.Repeat(" ", 19) + SummaryText(lang, p.Kind, p.Summary) + "\n")
 	}
 }
 

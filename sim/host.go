@@ -182,13 +182,13 @@ func (u hostUpper) Deliver(d network.Datagram, m layers.Meta) {
 			_ = h.ip.SendUnreachable(d, network.ICMPPortUnreachable, m)
 		}
 	default:
-		h.record(layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: layers.ReasonPortClosed,
-			Text: fmt.Sprintf("no %s service on this host", d.Protocol)})
+		h.record(layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: layers.ReasonPortClosed}.Say("l4.noservice",
+			"no %s service on this host", d.Protocol))
 	}
 }
 
 func (u hostUpper) DeliverICMP(src netip.Addr, msg network.ICMP, m layers.Meta) {
-	u.h.record(layers.Event{Layer: layers.Network, Dir: layers.Up, Text: fmt.Sprintf("from %s: %s", src, msg.Summary())})
+	u.h.record(layers.Event{Layer: layers.Network, Dir: layers.Up}.Say("l3.icmp.up", "from %s: %s", src, icmpSummary(msg)))
 	for _, f := range u.h.icmpApps {
 		if f(src, msg, m) {
 			return
@@ -208,10 +208,9 @@ func (n hostUDPNet) SendSegment(src, dst netip.Addr, seg []byte, m layers.Meta) 
 type routerUpper struct{ r *Router }
 
 func (u routerUpper) Deliver(d network.Datagram, m layers.Meta) {
-	u.r.record(layers.Event{Layer: layers.Network, Dir: layers.Drop, Reason: layers.ReasonPortClosed,
-		Text: fmt.Sprintf("%s for the router itself: a router runs no %s service", d.Summary(), d.Protocol)})
+	u.r.record(layers.Event{Layer: layers.Network, Dir: layers.Drop, Reason: layers.ReasonPortClosed}.Say("l3.router.self", "%s for the router itself: a router runs no %s service", d.Summary(), d.Protocol))
 }
 
 func (u routerUpper) DeliverICMP(src netip.Addr, msg network.ICMP, m layers.Meta) {
-	u.r.record(layers.Event{Layer: layers.Network, Dir: layers.Up, Text: fmt.Sprintf("from %s: %s", src, msg.Summary())})
+	u.r.record(layers.Event{Layer: layers.Network, Dir: layers.Up}.Say("l3.icmp.up", "from %s: %s", src, icmpSummary(msg)))
 }

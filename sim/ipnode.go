@@ -86,7 +86,7 @@ func (n *ipNode) SendFrame(iface int, dst datalink.MAC, t datalink.EtherType, pa
 	}
 	if port.Link == nil {
 		n.record(layers.Event{Iface: port.Name, Layer: layers.Physical, Dir: layers.Drop,
-			Reason: layers.ReasonLinkDown, Text: "no cable on " + port.Name + ": frame lost"})
+			Reason: layers.ReasonLinkDown}.Say("l1.nocable", "no cable on %s: frame lost", port.Name))
 		return
 	}
 	port.Link.transmit(port, n.buf, l2)
@@ -171,7 +171,8 @@ func parseFrame(s *Sim, node string, p *Port, frame []byte, m layers.Meta) (data
 	if errors.Is(err, datalink.ErrFCS) {
 		reason = layers.ReasonFCS
 	}
-	s.Record(&layers.Event{Node: node, Iface: p.Name, Layer: layers.DataLink, Dir: layers.Drop,
-		Reason: reason, Cause: m.Cause, Text: err.Error()})
+	e := layers.Event{Node: node, Iface: p.Name, Layer: layers.DataLink, Dir: layers.Drop,
+		Reason: reason, Cause: m.Cause}.Say("l2.bad", "%v", err)
+	s.Record(&e)
 	return f, false
 }

@@ -82,11 +82,11 @@ func (n *ipNode) setIPOptions(ifs []Interface, routes []network.Route, forwardin
 // when it boots (RFC 903).
 func (h *Host) StartRARP(at time.Duration) {
 	h.sim.At(at, func() {
-		h.record(layers.Event{Layer: layers.Network, Dir: layers.Note, Walk: true,
-			Chapter: fmt.Sprintf("%s boots without an IPv4 address and asks for one with RARP", h.name),
-			Text:    "a diskless host knows its MAC address (it is in the NIC) but not its IPv4 address: it asks by broadcast (RFC 903)"})
+		h.record(layers.Event{Layer: layers.Network, Dir: layers.Note, Walk: true}.
+			Title("chapter.rarp", "%s boots without an IPv4 address and asks for one with RARP", h.name).
+			Say("l3.rarp.boot", "a diskless host knows its MAC address (it is in the NIC) but not its IPv4 address: it asks by broadcast (RFC 903)"))
 		if err := h.ip.RequestAddress(); err != nil {
-			h.record(layers.Event{Layer: layers.Network, Dir: layers.Note, Text: "RARP: " + err.Error()})
+			h.record(layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.rarp.err", "RARP: %v", err))
 		}
 	})
 }

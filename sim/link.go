@@ -208,11 +208,11 @@ func (f *inflight) start() {
 		ev := layers.Event{
 			Node: from.Device.Name(), Iface: from.Name, Layer: layers.Physical, Dir: layers.Wire,
 			PDU: pdu, Peer: to.Device.Name(), Cause: v.cause,
-		}.Say("l1.transmit", "transmit to %s: %s", to.Label(), pdu.Summary)
+		}.Say("l1.transmit", "transmit to %s: %s", to.Label(), summaryOf(pdu))
 		l.sim.Record(&ev)
 		for i, note := range v.notes {
 			e := layers.Event{Node: from.Device.Name(), Iface: from.Name, Layer: layers.Physical, Dir: layers.Note,
-				Peer: to.Device.Name(), Cause: v.cause, Text: note}
+				Peer: to.Device.Name(), Cause: v.cause, Msg: note.msg, Args: note.args, Text: note.en}
 			if v.drop && i == len(v.notes)-1 {
 				e.Dir, e.Reason = layers.Drop, v.reason
 			}

@@ -114,10 +114,10 @@ func (p *Ping) start() {
 	// from the run's random source.
 	p.id = uint16(h.sim.Rand().Uint32())
 	h.OnICMP(p.receive)
-	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Walk: true,
-		Chapter: fmt.Sprintf("%s pings %s: ICMP echo request and reply, no TCP, no port", h.name, p.dst),
-		Text: fmt.Sprintf("PING %s (%s) %d(%d) bytes of data: ping is a network-layer test, its ICMP messages go straight into IP",
-			p.dst, p.dst, PingDataLen, PingDataLen+network.ICMPHeaderLen+network.IPv4MinHeaderLen)})
+	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Walk: true}.
+		Title("chapter.ping", "%s pings %s: ICMP echo request and reply, no TCP, no port", h.name, p.dst).
+		Say("l7.ping.start", "PING %s (%s) %d(%d) bytes of data: ping is a network-layer test, its ICMP messages go straight into IP",
+			p.dst, p.dst, PingDataLen, PingDataLen+network.ICMPHeaderLen+network.IPv4MinHeaderLen))
 	p.send()
 }
 
@@ -138,9 +138,9 @@ func (p *Ping) send() {
 	seq := len(p.sent) + 1
 	now := h.sim.now
 	if seq == 2 {
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
-			Chapter: fmt.Sprintf("ping: echo requests 2 to %d, one every %s s", p.count, durText(p.interval)),
-			Text:    fmt.Sprintf("ping %s: %d more echo requests", p.dst, p.count-1)})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.
+			Title("chapter.ping.more", "ping: echo requests 2 to %d, one every %s s", p.count, durText(p.interval)).
+			Say("l7.ping.more", "ping %s: %d more echo requests", p.dst, p.count-1))
 	}
 	msg := network.EchoRequest(p.id, uint16(seq), pingData(now))
 	b := msg.Append(nil)
@@ -149,8 +149,8 @@ func (p *Ping) send() {
 		id = h.sim.NewID()
 		msg.Checksum = binary.BigEndian.Uint16(b[2:])
 		h.record(layers.Event{Layer: layers.Application, Dir: layers.Down, PDU: &layers.PDU{
-			Kind: "icmp", ID: id, Len: len(b), HeaderLen: network.ICMPHeaderLen, Summary: msg.Summary(), Fields: msg.Fields(), Bytes: b},
-			Text: fmt.Sprintf("ping: echo request icmp_seq=%d to %s with %d data bytes, handed straight to IP (protocol 1)", seq, p.dst, PingDataLen)})
+			Kind: "icmp", ID: id, Len: len(b), HeaderLen: network.ICMPHeaderLen, Summary: msg.Summary(), Fields: msg.Fields(), Bytes: b}}.Say(
+			"l7.ping.request", "ping: echo request icmp_seq=%d to %s with %d data bytes, handed straight to IP (protocol 1)", seq, p.dst, PingDataLen))
 	}
 	p.sent = append(p.sent, now)
 	p.answered = append(p.answered, false)
@@ -158,7 +158,7 @@ func (p *Ping) send() {
 		// ping(8) says "connect: Network is unreachable": nothing left.
 		p.sent, p.answered = p.sent[:seq-1], p.answered[:seq-1]
 		p.err = err
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "ping: " + err.Error()})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.ping.err", "ping: %v", err))
 		p.finish()
 		return
 	}
@@ -205,12 +205,14 @@ func (p *Ping) reply(src netip.Addr, msg network.ICMP, m layers.Meta) {
 	h := p.h
 	seq := int(msg.Seq)
 	if seq < 1 || seq > len(p.sent) {
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonNotForMe, PDU: icmpPDU(msg, m),
-			Text: fmt.Sprintf("ping: echo reply from %s with icmp_seq=%d, which was never sent: ignored", src, seq)})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Drop, Reason: layers.ReasonNotForMe, PDU: icmpPDU(msg, m)}.Say(
+			"l7.ping.stray", "ping: echo reply from %s with icmp_seq=%d, which was never sent: ignored", src, seq))
 		return
 	}
 	rtt := h.sim.now - p.sent[seq-1]
+	// The line is ping(8)'s; what osisim adds to it has a text of its own.
 	line := fmt.Sprintf("%d bytes from %s: icmp_seq=%d time=%s ms", network.ICMPHeaderLen+len(msg.Data), src, seq, pingMillis(rtt))
+	var late, differs spoken
 	switch {
 	case p.answered[seq-1]:
 		// RFC 792 asks nothing of duplicates; ping(8) marks them.
@@ -220,14 +222,14 @@ func (p *Ping) reply(src netip.Addr, msg network.ICMP, m layers.Meta) {
 		p.answered[seq-1] = true
 		p.rtts = append(p.rtts, rtt)
 		if rtt > PingTimeout {
-			line += " (late: after the " + durText(PingTimeout) + " s timeout)"
+			late = spokenOf(tell("l7.ping.late", " (late: after the %s s timeout)", durText(PingTimeout)))
 		}
 	}
 	// RFC 792: the data of the echo request is returned in the reply.
 	if !bytes.Equal(msg.Data, pingData(p.sent[seq-1])) {
-		line += "; the data differs from what was sent"
+		differs = spokenOf(tell("l7.ping.differs", "; the data differs from what was sent"))
 	}
-	h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: icmpPDU(msg, m), Text: line})
+	h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: icmpPDU(msg, m)}.Say("l7.ping.reply", "%s%v%v", line, late, differs))
 	p.finishIfAnswered()
 }
 
@@ -249,8 +251,8 @@ func (p *Ping) timeout(seq int) {
 	if p.done || p.answered[seq-1] {
 		return
 	}
-	p.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout,
-		Text: fmt.Sprintf("ping: no reply to icmp_seq=%d from %s within %s s: the request or its reply was lost", seq, p.dst, durText(PingTimeout))})
+	p.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout}.Say("l7.ping.timeout",
+		"ping: no reply to icmp_seq=%d from %s within %s s: the request or its reply was lost", seq, p.dst, durText(PingTimeout)))
 }
 
 // finish prints the statistics, as ping(8) does when it ends.

@@ -25,6 +25,8 @@ type POP3ServerConfig struct {
 	// turns on the presentation layer's DEFLATE step (osi profile only).
 	Profile  Profile
 	Compress bool
+	// TLS, if set, makes the server offer STLS, or run POP3S (pop3_tls.go).
+	TLS *TLSServer
 }
 
 // POP3Server is a POP3 service (RFC 1939) listening on a host's TCP port,
@@ -37,6 +39,7 @@ type POP3Server struct {
 	sessions int
 	early    string        // set if the maildrop shrank before an UPDATE state
 	updateAt time.Duration // when an UPDATE state committed deletions
+	tlsEnds  []*presentation.TLSEndpoint
 }
 
 // StartPOP3Server starts a POP3 server on h.
@@ -102,7 +105,7 @@ func (s *POP3Server) accept(c *transport.Conn) {
 	// The APOP timestamp banner is made from the session number and the
 	// simulated clock, as a real server uses its process id and clock.
 	srv := application.NewServer(s.md, s.cfg.Users, s.cfg.Hostname+" POP3 server ready",
-		application.WithTimestamp(uint64(s.sessions), uint64(s.h.sim.now.Microseconds())))
+		append(s.tlsOptions(), application.WithTimestamp(uint64(s.sessions), uint64(s.h.sim.now.Microseconds())))...)
 	srv.Host = s.cfg.Hostname
 	sc := &pop3ServerConn{s: s, a: a, srv: srv}
 	a.onPiece = sc.piece
@@ -115,7 +118,9 @@ func (s *POP3Server) accept(c *transport.Conn) {
 		a.protocolError(err)
 		return
 	}
-	sc.reply(srv.Greeting(), application.Message{})
+	if !sc.implicitTLS() { // POP3S greets once TLS is up (pop3_tls.go)
+		sc.reply(srv.Greeting(), application.Message{})
+	}
 	a.readable()
 }
 
@@ -130,7 +135,7 @@ func (sc *pop3ServerConn) piece(p session.Piece) {
 	a := sc.a
 	if a.h.sim.tracing {
 		sp := session.SPDU{Session: a.sess.ID(), Speaker: session.Initiator, Unit: p.Unit, Len: len(p.Data), End: p.End}
-		id5 := a.recordSPDU(layers.Up, sp, 0, tell("l5.spdu.up.client", "%s: the client's turn ends, the server's begins", sp.Summary()))
+		id5 := a.recordSPDU(layers.Up, sp, 0, tell("l5.spdu.up.client", "%s: the client's turn ends, the server's begins", spduSummary(sp)))
 		a.recordPPDU(layers.Up, presentation.LinePPDU(len(p.Data)), id5, tell("l6.line.up", "US-ASCII line: nothing to convert"))
 	}
 	if err := a.sess.Received(session.Line, true); err != nil {
@@ -144,8 +149,10 @@ func (sc *pop3ServerConn) piece(p session.Piece) {
 		r = sc.srv.HandleMalformed(p.Data, err)
 	} else {
 		before := sc.s.md.Len()
-		a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(cmd, p.Data)}.Say(
-			"l7.pop3.server.got", "POP3 server (%v state) got %q", sc.srv.State(), cmd.String()))
+		if a.h.sim.tracing {
+			a.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: messagePDU(cmd, p.Data)}.Say(
+				"l7.pop3.server.got", "POP3 server (%v state) got %q", sc.srv.State(), cmd.String()))
+		}
 		r = sc.srv.Handle(cmd)
 		if sc.s.md.Len() < before && sc.srv.State() != application.Update && sc.s.early == "" {
 			sc.s.early = fmt.Sprintf("the maildrop shrank from %d to %d messages in the %v state", before, sc.s.md.Len(), sc.srv.State())
@@ -163,13 +170,22 @@ func (sc *pop3ServerConn) piece(p session.Piece) {
 // reply sends the server's reply line and, for a multi-line reply, its body.
 func (sc *pop3ServerConn) reply(r application.Reply, cmd application.Message) {
 	a := sc.a
-	if r.Note != "" {
-		a.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 server: " + r.Note})
+	var text layers.Event
+	if a.h.sim.tracing {
+		if r.Note != "" {
+			a.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.pop3.server.note", "POP3 server: %v", replyNote(r)))
+		}
+		text = tell("l7.pop3.server.replies", "POP3 server replies %q (%d B with CRLF)", r.Line.String(), r.Line.Len())
 	}
 	hasBody := r.Body != nil && r.Line.OK
-	a.sendLine(r.Line, !hasBody, tell("l7.pop3.server.replies", "POP3 server replies %q (%d B with CRLF)", r.Line.String(), r.Line.Len()))
+	a.sendLine(r.Line, !hasBody, text)
 	if hasBody {
 		a.sendBody(r.Body, 0, nil)
+	}
+	if r.StartTLS { // once "+OK" is in TCP (pop3_tls.go)
+		a.endPlaintext()
+		a.out = append(a.out, outItem{after: sc.startTLS})
+		a.pump()
 	}
 	if r.Close {
 		a.release()
@@ -180,8 +196,8 @@ func (sc *pop3ServerConn) reply(r application.Reply, cmd application.Message) {
 
 func (sc *pop3ServerConn) closed(err error) {
 	if sc.srv.State() != application.Update {
-		note := sc.srv.Lost()
-		sc.a.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 server: " + note})
+		note := sc.srv.LostNote()
+		sc.a.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.pop3.server.note", "POP3 server: %v", replyNote(note)))
 	}
 }
 
@@ -207,6 +223,8 @@ type POP3ClientConfig struct {
 	// Profile and Compress as in POP3ServerConfig; both ends must agree.
 	Profile  Profile
 	Compress bool
+	// TLS, if set, makes the client use STLS or POP3S (pop3_tls.go).
+	TLS *TLSClient
 }
 
 // DefaultIdleTimeout is a resuming client's idle timeout: longer than TCP
@@ -249,6 +267,7 @@ type POP3Client struct {
 	completed map[int]bool           // messages retrieved intact (checkpointed)
 	resumes   int
 	idle      layers.Timer
+	tlsEnds   []*presentation.TLSEndpoint
 }
 
 // StartPOP3Client starts a client on h at time at.
@@ -256,6 +275,7 @@ func (h *Host) StartPOP3Client(at time.Duration, cfg POP3ClientConfig) *POP3Clie
 	if cfg.Resume && cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
+	cfg.Commands = tlsScript(cfg) // pop3_tls.go
 	c := &POP3Client{h: h, cfg: cfg, cl: application.NewClient(cfg.User, cfg.Pass, cfg.Commands),
 		cur: -1, completed: map[int]bool{}}
 	h.sim.At(at, c.start)
@@ -307,14 +327,14 @@ func (c *POP3Client) dial(id int) {
 	src, err := h.ip.SourceFor(c.cfg.Server.Addr())
 	if err != nil {
 		c.err = fmt.Errorf("no route to %s: %w", c.cfg.Server.Addr(), err)
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 client: " + c.err.Error()})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.pop3.client.noroute", "POP3 client: no route to %s: %v", c.cfg.Server.Addr(), err))
 		c.finish()
 		return
 	}
 	conn, err := h.tcp.Dial(src, c.cfg.Server, transport.Handler{})
 	if err != nil {
 		c.err = err
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "POP3 client: " + err.Error()})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.pop3.client.err", "POP3 client: %v", err))
 		c.finish()
 		return
 	}
@@ -339,8 +359,8 @@ func (c *POP3Client) armIdle() {
 		if c.a != a || c.cl.Done() {
 			return
 		}
-		c.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout,
-			Text: fmt.Sprintf("POP3 client: nothing from the server for %s: the connection is given up", c.cfg.IdleTimeout)})
+		c.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout}.Say("l7.pop3.client.idle",
+			"POP3 client: nothing from the server for %s: the connection is given up", c.cfg.IdleTimeout))
 		a.conn.Abort()
 	})
 }
@@ -360,6 +380,7 @@ func (c *POP3Client) established() {
 	if err := a.sess.Expect(session.Line); err != nil {
 		a.protocolError(err)
 	}
+	c.implicitTLS() // pop3_tls.go
 }
 
 func (c *POP3Client) closed(err error) {
@@ -378,8 +399,8 @@ func (c *POP3Client) closed(err error) {
 		c.retr[c.cur].Done = c.h.sim.now
 		c.cur = -1
 	}
-	c.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
-		Text: fmt.Sprintf("POP3 client: the connection ended before QUIT was answered: %v", c.Err())})
+	c.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.pop3.client.lost",
+		"POP3 client: the connection ended before QUIT was answered: %v", c.Err()))
 	if !c.cfg.Resume || c.resumes >= MaxResumes {
 		c.finish()
 		return
@@ -397,16 +418,17 @@ func (c *POP3Client) resume() {
 	old := c.a.sess
 	id := old.ID() + 1
 	script := resumeScript(c.cfg.Commands, c.completed)
-	text := fmt.Sprintf("session %d resumes session %d", id, old.ID())
+	e := layers.Event{Layer: layers.Session, Dir: layers.Note}.Title("chapter.pop3.resume",
+		"the connection was lost: %s reconnects and resumes (attempt %d of %d)", c.h.name, c.resumes, MaxResumes)
 	if cps := old.Checkpoints(); len(cps) > 0 {
 		last := cps[len(cps)-1]
-		text += fmt.Sprintf(" from checkpoint %d (%s, %s B)", last.N, last.Label, Thousands(last.Octets))
+		e = e.Say("l5.resume", "session %d resumes session %d from checkpoint %d (%v, %s B); script now %s",
+			id, old.ID(), last.N, checkpointLabel(last.Label), Thousands(last.Octets), strings.Join(script, ", "))
 	} else {
-		text += " from the start: it reached no checkpoint"
+		e = e.Say("l5.resume.start", "session %d resumes session %d from the start: it reached no checkpoint; script now %s",
+			id, old.ID(), strings.Join(script, ", "))
 	}
-	text += fmt.Sprintf("; script now %s", strings.Join(script, ", "))
-	c.h.record(layers.Event{Layer: layers.Session, Dir: layers.Note, Text: text,
-		Chapter: fmt.Sprintf("the connection was lost: %s reconnects and resumes (attempt %d of %d)", c.h.name, c.resumes, MaxResumes)})
+	c.h.record(e)
 	c.err = nil
 	c.cl = application.NewClient(c.cfg.User, c.cfg.Pass, script)
 	c.greeted, c.group, c.last = false, "", application.Message{}
@@ -445,9 +467,9 @@ func (c *POP3Client) piece(p session.Piece) {
 	multi := line.OK && c.greeted && application.ExpectsBody(c.last)
 	if a.h.sim.tracing {
 		sp := session.SPDU{Session: a.sess.ID(), Speaker: session.Responder, Unit: p.Unit, Len: len(p.Data), End: p.End}
-		text := tell("l5.spdu.up.server", "%s: the server's turn ends, the client's begins", sp.Summary())
+		text := tell("l5.spdu.up.server", "%s: the server's turn ends, the client's begins", spduSummary(sp))
 		if multi {
-			text = tell("l5.spdu.up.multi", "%s: a multi-line body follows, the server keeps the turn", sp.Summary())
+			text = tell("l5.spdu.up.multi", "%s: a multi-line body follows, the server keeps the turn", spduSummary(sp))
 		}
 		id5 := a.recordSPDU(layers.Up, sp, 0, text)
 		a.recordPPDU(layers.Up, presentation.LinePPDU(len(p.Data)), id5, tell("l6.line.up", "US-ASCII line: nothing to convert"))
@@ -480,6 +502,9 @@ func (c *POP3Client) piece(p session.Piece) {
 	}
 	if err := a.sess.Expect(session.Line); err != nil {
 		a.protocolError(err)
+		return
+	}
+	if c.stls(line) { // pop3_tls.go
 		return
 	}
 	c.next()
@@ -520,8 +545,8 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 		res, err := c.dec.Result()
 		if err != nil {
 			c.cl.BodyFailed(err)
-			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Drop, Reason: layers.ReasonMalformed,
-				Text: "message could not be decoded: " + err.Error()})
+			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Drop, Reason: layers.ReasonMalformed}.Say(
+				"l6.mail.bad", "message could not be decoded: %v", err))
 		} else {
 			top := c.last.Keyword == "TOP"
 			if !top {
@@ -531,7 +556,7 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 			}
 			if tracing {
 				steps := append([]presentation.Step{c.unstuff.Step()}, res.Steps...)
-				text := tell("l6.mail.up", "%s\nsubject %q, sha256 %x...", stepsText(steps), res.Subject, res.Hash[:8])
+				text := tell("l6.mail.up", "%s\nsubject %q, sha256 %x...", stepList(steps), res.Subject, res.Hash[:8])
 				a.recordPPDU(layers.Up, res.PPDU(c.unstuff.Unstuffed()), id5, text)
 			}
 			if top {
@@ -558,7 +583,7 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 	} else {
 		if tracing {
 			a.recordPPDU(layers.Up, presentation.BlockPPDU(int64(c.listing.Len()), c.unstuff.Unstuffed()), id5,
-				layers.Event{Text: c.unstuff.Step().Text})
+				stepEvent(c.unstuff.Step()))
 		}
 		c.cl.Listed([]byte(c.listing.String()))
 		if tracing {
@@ -585,7 +610,7 @@ func (c *POP3Client) next() {
 	if !ok {
 		if c.cl.Done() {
 			a.release()
-			if a.osi {
+			if a.osi || a.tls != nil {
 				a.closeWhenSent = true
 				a.pump()
 			} else {
@@ -602,7 +627,7 @@ func (c *POP3Client) next() {
 		c.cur = len(c.retr) - 1
 	}
 	e := layers.Event{Layer: layers.Application, Dir: layers.Note}
-	if g, title := chapter(cmd); g != c.group {
+	if g, title := chapter(cmd, a.tls != nil); g != c.group {
 		c.group = g
 		e.Chapter, e.ChapterMsg, e.ChapterArgs = title.Chapter, title.ChapterMsg, title.ChapterArgs
 		e.Walk = cmd.Keyword == "RETR" || cmd.Keyword == "TOP"
@@ -611,15 +636,22 @@ func (c *POP3Client) next() {
 		e = e.Say("l7.pop3.client.next", "POP3 client (%s): next command %s", c.cfg.User, cmd.String())
 		a.record(e)
 	}
-	a.sendLine(cmd, true, tell("l7.pop3.client.sends", "POP3 client sends %q (%d B with CRLF)", cmd.String(), cmd.Len()))
+	var text layers.Event
+	if a.h.sim.tracing {
+		text = tell("l7.pop3.client.sends", "POP3 client sends %q (%d B with CRLF)", cmd.String(), cmd.Len())
+	}
+	a.sendLine(cmd, true, text)
 }
 
 // chapter groups commands into the chapters of the story.
 // The title is an event carrying only the chapter's title (layers.Event.Title).
-func chapter(cmd application.Message) (group string, title layers.Event) {
+func chapter(cmd application.Message, tls bool) (group string, title layers.Event) {
 	var e layers.Event
 	switch cmd.Keyword {
 	case "USER", "PASS":
+		if tls {
+			return "login", e.Title("chapter.pop3.login.tls", "login: USER and PASS in the AUTHORIZATION state (inside TLS: the password crosses the network encrypted)")
+		}
 		return "login", e.Title("chapter.pop3.login", "login: USER and PASS in the AUTHORIZATION state (POP3 sends the password in clear text)")
 	case "APOP":
 		return "login", e.Title("chapter.pop3.apop", "login: APOP in the AUTHORIZATION state (an MD5 digest of the greeting's timestamp, not the password)")

@@ -72,9 +72,9 @@ func (n *ipNode) queueFull(iface int, t datalink.EtherType, payload []byte, m la
 	d := l.dir(port.side)
 	d.stats.QueueDrops++
 	label := "queue of " + port.Label() + " full"
-	e := layers.Event{Iface: port.Name, Layer: layers.Network, Dir: layers.Drop, Reason: layers.ReasonQueueFull, Cause: m.Cause,
-		Text: fmt.Sprintf("output queue of %s full (%s waiting for the %s transmitter): datagram dropped (drop-tail)",
-			port.Name, plural(limit, "packet"), physical.FormatRate(l.BitRate))}
+	e := layers.Event{Iface: port.Name, Layer: layers.Network, Dir: layers.Drop, Reason: layers.ReasonQueueFull, Cause: m.Cause}.Say(
+		"l3.queue.full", "output queue of %s full (%s waiting for the %s transmitter): datagram dropped (drop-tail)",
+		port.Name, count(limit, "packet"), physical.FormatRate(l.BitRate))
 	if n.sim.tracing {
 		pdu := describeL3(t, payload)
 		pdu.Parents = parents(m)
@@ -92,8 +92,8 @@ func (n *ipNode) queueFull(iface int, t datalink.EtherType, payload []byte, m la
 	qm := layers.Meta{Parents: parents(m), Cause: label}
 	n.sim.After(0, func() {
 		if err := n.ip.SourceQuench(orig, qm); err != nil {
-			n.record(layers.Event{Iface: port.Name, Layer: layers.Network, Dir: layers.Note,
-				Text: "no source quench sent: " + err.Error()})
+			n.record(layers.Event{Iface: port.Name, Layer: layers.Network, Dir: layers.Note}.Say("l3.quench.none",
+				"no source quench sent: %v", err))
 		}
 	})
 	return true

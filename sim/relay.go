@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -116,9 +115,9 @@ func (h *Hub) receive(p *Port, sig physical.Signal, m layers.Meta) {
 		return
 	}
 	out := h.rep.Repeat(p.Index + 1)
-	h.sim.Record(&layers.Event{Node: h.name, Iface: p.Name, Layer: layers.Physical, Dir: layers.Forward,
-		Cause: m.Cause,
-		Text:  fmt.Sprintf("repeated %d bits to port %s (a hub does not read addresses)", sig.Bits(), portList(out))})
+	e := layers.Event{Node: h.name, Iface: p.Name, Layer: layers.Physical, Dir: layers.Forward,
+		Cause: m.Cause}.Say("l1.hub", "repeated %d bits to port %s (a hub does not read addresses)", sig.Bits(), portList(out))
+	h.sim.Record(&e)
 	for _, o := range out {
 		op := h.ports[o-1]
 		if op.Link != nil {

@@ -62,24 +62,26 @@ func (r *FollowRecorder) Record(e *layers.Event) {
 		if i := indexCRLF(line); i >= 0 {
 			line = line[:i]
 		}
-		r.say(e, pop3Side(line), printable(line, 200))
+		r.put(e, pop3Side(line), printable(line, 200))
 	case e.Layer == layers.Presentation && p != nil && p.Kind == "ppdu" && isBody(e):
 		// A multi-line body (RFC 1939 3): shown as its size and what the
 		// presentation layer made of it; the line "." ends it.
-		r.say(e, "S:", Msgf(r.opt.Lang, "follow.body", Thousands(int64(p.Len)), p.Summary))
-		r.say(e, "S:", ".")
+		r.put(e, "S:", Msgf(r.opt.Lang, "follow.body", Thousands(int64(p.Len)), SummaryText(r.opt.Lang, p.Kind, p.Summary)))
+		r.put(e, "S:", ".")
 	case e.Layer == layers.Application && p == nil && e.Dir == layers.Up:
 		// What the application made of a multi-line response.
-		text := e.Text
-		if i := strings.Index(text, ": "); i >= 0 && strings.HasPrefix(text, "POP3") {
+		text := EventText(r.opt.Lang, e)
+		if i := strings.Index(text, ": "); i >= 0 && strings.HasPrefix(text, "POP3") && r.opt.Lang != layers.ZH {
 			text = text[i+2:]
+		} else if _, rest, ok := strings.Cut(text, "："); ok && strings.HasPrefix(text, "POP3") {
+			text = rest
 		}
 		r.printf("%s     = %s\n", r.prefix(e), firstLine(text))
 	}
 }
 
-// say prints one line of the dialog.
-func (r *FollowRecorder) say(e *layers.Event, side, text string) {
+// put prints one line of the dialog.
+func (r *FollowRecorder) put(e *layers.Event, side, text string) {
 	r.lines++
 	r.printf("%s%s %s\n", r.prefix(e), side, text)
 }

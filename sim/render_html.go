@@ -35,6 +35,10 @@ type HTMLMeta struct {
 	TitleZH  string // its title in Chinese, if any
 	Seed     uint64
 	Summary  string // the run's summary line(s)
+	// SummaryZH is the summary in Chinese, if it differs.
+	SummaryZH string
+	// Lang is the language the page opens in (the run's --lang).
+	Lang layers.Lang
 }
 
 // HTMLRecorder keeps a run's events for the step-through viewer. Unlike the
@@ -57,18 +61,22 @@ func NewHTMLRecorder() *HTMLRecorder {
 // replaced by "blob", an index into the page's table of distinct byte
 // strings. The keys after "pdu" exist only in the page.
 type htmlEvent struct {
-	Seq     uint64   `json:"seq"`
-	TimeNS  int64    `json:"t_ns"`
-	Node    string   `json:"node"`
-	Iface   string   `json:"iface,omitempty"`
-	Layer   int      `json:"layer"`
-	Dir     string   `json:"dir"`
-	Text    string   `json:"text"`
-	Reason  string   `json:"reason,omitempty"`
-	Cause   string   `json:"cause,omitempty"`
-	Peer    string   `json:"peer,omitempty"`
-	Chapter string   `json:"chapter,omitempty"`
-	PDU     *htmlPDU `json:"pdu,omitempty"`
+	Seq     uint64 `json:"seq"`
+	TimeNS  int64  `json:"t_ns"`
+	Node    string `json:"node"`
+	Iface   string `json:"iface,omitempty"`
+	Layer   int    `json:"layer"`
+	Dir     string `json:"dir"`
+	Text    string `json:"text"`
+	Reason  string `json:"reason,omitempty"`
+	Cause   string `json:"cause,omitempty"`
+	Peer    string `json:"peer,omitempty"`
+	Chapter string `json:"chapter,omitempty"`
+	// TextZH and ChapterZH are Text and Chapter in Chinese, when they
+	// differ from the English.
+	TextZH    string   `json:"text_zh,omitempty"`
+	ChapterZH string   `json:"chapter_zh,omitempty"`
+	PDU       *htmlPDU `json:"pdu,omitempty"`
 	// Mark classifies what the timeline marks: drop, retransmit, timeout,
 	// dupack (a duplicate acknowledgment) or fault (a link fault that did
 	// not lose the frame).
@@ -89,6 +97,7 @@ type htmlPDU struct {
 	Len       int            `json:"len"`
 	HeaderLen int            `json:"header_len"`
 	Summary   string         `json:"summary"`
+	SummaryZH string         `json:"summary_zh,omitempty"` // the summary in Chinese, when it differs
 	Fields    []layers.Field `json:"fields,omitempty"`
 	// Blob is 1 + the index of the octets the viewer shows for this PDU:
 	// its own, or, when the event carries none (bits on a wire, a datagram
@@ -141,9 +150,18 @@ func (r *HTMLRecorder) Record(e *layers.Event) {
 		Dir: e.Dir.String(), Text: e.Text, Reason: string(e.Reason), Cause: e.Cause, Peer: e.Peer,
 		Chapter: e.Chapter,
 	}
+	if zh := EventText(layers.ZH, e); zh != e.Text {
+		he.TextZH = zh
+	}
+	if zh := ChapterText(layers.ZH, e); zh != e.Chapter {
+		he.ChapterZH = zh
+	}
 	if p := e.PDU; p != nil {
 		he.PDU = &htmlPDU{Kind: p.Kind, ID: p.ID, Parents: append([]uint64(nil), p.Parents...), Len: p.Len,
 			HeaderLen: p.HeaderLen, Summary: p.Summary, Fields: append([]layers.Field(nil), p.Fields...)}
+		if zh := SummaryText(layers.ZH, p.Kind, p.Summary); zh != p.Summary {
+			he.PDU.SummaryZH = zh
+		}
 		if len(p.Bytes) > 0 {
 			i, ok := r.byBytes[string(p.Bytes)]
 			if !ok {
@@ -202,11 +220,13 @@ type htmlOSILayer struct {
 }
 
 type htmlScenario struct {
-	Name    string `json:"name"`
-	Title   string `json:"title"`
-	TitleZH string `json:"title_zh,omitempty"`
-	Seed    uint64 `json:"seed"`
-	Summary string `json:"summary,omitempty"`
+	Name      string `json:"name"`
+	Title     string `json:"title"`
+	TitleZH   string `json:"title_zh,omitempty"`
+	Seed      uint64 `json:"seed"`
+	Summary   string `json:"summary,omitempty"`
+	SummaryZH string `json:"summary_zh,omitempty"`
+	Lang      string `json:"lang,omitempty"` // the language the page opens in: "zh", or English
 }
 
 // htmlData is everything the page shows.
@@ -230,7 +250,7 @@ func (r *HTMLRecorder) Data(s *Sim, meta HTMLMeta) ([]byte, error) {
 	r.link()
 	d := htmlData{
 		V: HTMLDataVersion, Trace: JSONSchemaVersion,
-		Scenario: htmlScenario{Name: meta.Scenario, Title: meta.Title, TitleZH: meta.TitleZH, Seed: meta.Seed, Summary: meta.Summary},
+		Scenario: htmlScenario{Name: meta.Scenario, Title: meta.Title, TitleZH: meta.TitleZH, Seed: meta.Seed, Summary: meta.Summary, SummaryZH: meta.SummaryZH, Lang: htmlLang(meta.Lang)},
 		Topology: topologyOf(s, r.events),
 	}
 	for _, l := range layers.All {
@@ -690,4 +710,12 @@ func layoutNodes(nodes []htmlNode, edges [][2]int) {
 		nodes[v].X, nodes[v].Y = lone, row
 		lone++
 	}
+}
+
+// htmlLang is the page's "lang": "zh" for Chinese, empty for English.
+func htmlLang(l layers.Lang) string {
+	if l == layers.ZH {
+		return "zh"
+	}
+	return ""
 }

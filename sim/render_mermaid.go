@@ -86,7 +86,7 @@ func (r *MermaidRecorder) Record(e *layers.Event) {
 			}
 		}
 		if r.opt.All || r.state == mermaidIn {
-			r.emit(fmt.Sprintf("    Note over %s: %s", r.span(), mermaidText(e.Chapter, 120)))
+			r.emit(fmt.Sprintf("    Note over %s: %s", r.span(), mermaidText(ChapterText(r.opt.Lang, e), 120)))
 		}
 	}
 	if !r.opt.All && r.state == mermaidAfter {
@@ -94,7 +94,7 @@ func (r *MermaidRecorder) Record(e *layers.Event) {
 	}
 	switch {
 	case e.Layer == layers.Physical && e.Dir == layers.Wire && e.PDU != nil && e.Peer != "":
-		label := e.PDU.Summary
+		label := SummaryText(r.opt.Lang, e.PDU.Kind, e.PDU.Summary)
 		if len(e.PDU.Parents) > 0 {
 			if l, ok := r.labels.get(e.PDU.Parents[0]); ok {
 				label = l
@@ -103,15 +103,15 @@ func (r *MermaidRecorder) Record(e *layers.Event) {
 		r.arrows++
 		r.emit(fmt.Sprintf("    %s->>%s: %s", mermaidID(e.Node), mermaidID(e.Peer), mermaidText(label, 90)))
 	case e.Dir == layers.Drop:
-		text := e.Text
+		text := EventText(r.opt.Lang, e)
 		if text == "" && e.PDU != nil {
-			text = e.PDU.Summary
+			text = SummaryText(r.opt.Lang, e.PDU.Kind, e.PDU.Summary)
 		}
 		r.emit(fmt.Sprintf("    Note over %s: %s", mermaidID(e.Node),
-			mermaidText(Msgf(r.opt.Lang, "mermaid.drop", LayerLabel(layers.OSI7, e.Layer, r.opt.Lang), string(e.Reason), firstLine(text)), 120)))
+			mermaidText(Msgf(r.opt.Lang, "mermaid.drop", LayerLabel(layers.OSI7, e.Layer, r.opt.Lang), ReasonText(r.opt.Lang, e.Reason), firstLine(text)), 120)))
 	case e.Dir == layers.State || e.Dir == layers.Timeout:
 		r.emit(fmt.Sprintf("    Note over %s: %s", mermaidID(e.Node),
-			mermaidText(LayerLabel(layers.OSI7, e.Layer, r.opt.Lang)+": "+firstLine(e.Text), 120)))
+			mermaidText(Msgf(r.opt.Lang, "mermaid.note", LayerLabel(layers.OSI7, e.Layer, r.opt.Lang), firstLine(EventText(r.opt.Lang, e))), 120)))
 	}
 }
 
@@ -132,7 +132,7 @@ func (r *MermaidRecorder) learn(e *layers.Event) {
 			upper += " " + Msgf(r.opt.Lang, "mermaid.more", len(p.Parents)-1)
 		}
 	}
-	label := firstLine(p.Summary)
+	label := firstLine(SummaryText(r.opt.Lang, p.Kind, p.Summary))
 	switch {
 	case e.Layer >= layers.Session && upper != "":
 		label = upper

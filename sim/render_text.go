@@ -229,14 +229,15 @@ func (st *story) count(e *layers.Event) {
 func (r *TextRecorder) endChapter() {
 	c := r.story.hidden
 	if c.events > 0 {
-		parts := []string{fmt.Sprintf("%d more events", c.events)}
+		lang := r.opt.Lang
+		parts := []string{Msgf(lang, "story.more", c.events)}
 		if c.segments > 0 {
-			parts = append(parts, fmt.Sprintf("%d segments sent", c.segments))
+			parts = append(parts, Msgf(lang, "story.segments", c.segments))
 		}
 		if c.frames > 0 {
-			parts = append(parts, fmt.Sprintf("%d frames on %d link ends", c.frames, len(c.links)))
+			parts = append(parts, Msgf(lang, "story.frames", c.frames, len(c.links)))
 		}
-		r.Printf("  (%s; --all shows them)\n", strings.Join(parts, ", "))
+		r.Printf("%s\n", Msgf(lang, "story.hidden", strings.Join(parts, Msg(lang, "story.and"))))
 	}
 	r.story.hidden = chapterCount{}
 }
@@ -252,13 +253,13 @@ func (r *TextRecorder) line(e *layers.Event) {
 	label := LayerLabel(r.opt.Model, e.Layer, r.opt.Lang)
 	text := EventText(r.opt.Lang, e)
 	if text == "" && e.PDU != nil {
-		text = e.PDU.Summary
+		text = SummaryText(r.opt.Lang, e.PDU.Kind, e.PDU.Summary)
 	}
 	if e.Dir == layers.Drop && e.Reason != "" {
-		text = "DROP (" + string(e.Reason) + ") " + text
+		text = Msgf(r.opt.Lang, "story.drop", ReasonText(r.opt.Lang, e.Reason)) + text
 	}
-	if e.Cause != "" && !strings.Contains(text, e.Cause) {
-		text += "  [cause: " + e.Cause + "]"
+	if e.Cause != "" && !strings.Contains(e.Text, e.Cause) {
+		text += Msgf(r.opt.Lang, "story.cause", CauseText(r.opt.Lang, e.Cause))
 	}
 	prefix := fmt.Sprintf("  %s  %-*s  %s  ", Seconds(e.Time), r.opt.NodeWidth, e.Node, padDisplay(label, 18))
 	lines := strings.Split(text, "\n")

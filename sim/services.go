@@ -33,9 +33,9 @@ func (c *POP3Control) Stop() {
 	}
 	c.stopped = true
 	s.h.tcp.Unlisten(s.cfg.Port)
-	s.h.record(layers.Event{Layer: layers.Application, Dir: layers.State,
-		Text: fmt.Sprintf("POP3 server stopped: TCP port %s is closed, a SYN to it is answered with RST; sessions already open go on",
-			portText(s.cfg.Port))})
+	s.h.record(layers.Event{Layer: layers.Application, Dir: layers.State}.Say("l7.pop3.server.stopped",
+		"POP3 server stopped: TCP port %s is closed, a SYN to it is answered with RST; sessions already open go on",
+		portText(s.cfg.Port)))
 }
 
 // Start opens the server's port again.
@@ -48,8 +48,8 @@ func (c *POP3Control) Start() error {
 		return fmt.Errorf("%s: POP3 server: %w", s.h.name, err)
 	}
 	c.stopped = false
-	s.h.record(layers.Event{Layer: layers.Application, Dir: layers.State,
-		Text: fmt.Sprintf("POP3 server started: it listens on TCP port %s and accepts connections", portText(s.cfg.Port))})
+	s.h.record(layers.Event{Layer: layers.Application, Dir: layers.State}.Say("l7.pop3.server.started",
+		"POP3 server started: it listens on TCP port %s and accepts connections", portText(s.cfg.Port)))
 	return nil
 }
 
@@ -61,8 +61,8 @@ func (c *POP3Control) Schedule(start, stop time.Duration) {
 	if start > 0 {
 		sim.At(0, func() {
 			c.Stop()
-			s.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
-				Text: fmt.Sprintf("the POP3 service is not running yet: it starts at %s", start)})
+			s.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.pop3.server.later",
+				"the POP3 service is not running yet: it starts at %s", start))
 		})
 		sim.At(start, func() {
 			if err := c.Start(); err != nil {

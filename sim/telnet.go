@@ -72,7 +72,7 @@ func (t *Telnet) Done() bool { return t.done }
 
 // portText describes a port and the range it belongs to: "110 (pop3), a
 // well-known port (0-1023)".
-func portText(p uint16) string {
+func portText(p uint16) spoken {
 	tp := transport.Port(p)
 	s := fmt.Sprint(p)
 	if name := tp.Service(); name != "" {
@@ -80,23 +80,23 @@ func portText(p uint16) string {
 	}
 	switch tp.Class() {
 	case transport.WellKnown:
-		return s + ", a well-known port (0-1023)"
+		return spokenOf(tell("port.wellknown", "%s, a well-known port (0-1023)", s))
 	case transport.Registered:
-		return s + ", a registered port (1024-49151)"
+		return spokenOf(tell("port.registered", "%s, a registered port (1024-49151)", s))
 	}
-	return s + ", a dynamic port (49152-65535)"
+	return spokenOf(tell("port.dynamic", "%s, a dynamic port (49152-65535)", s))
 }
 
 func (t *Telnet) start() {
 	h := t.h
 	port := t.dst.Port()
-	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Walk: true,
-		Chapter: fmt.Sprintf("%s runs telnet %s %d: is TCP port %d open?", h.name, t.dst.Addr(), port, port),
-		Text: fmt.Sprintf("telnet: Trying %s... port %s: TCP asks with a SYN whether a process listens there",
-			t.dst.Addr(), portText(port))})
+	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Walk: true}.
+		Title("chapter.telnet", "%s runs telnet %s %d: is TCP port %d open?", h.name, t.dst.Addr(), port, port).
+		Say("l7.telnet.trying", "telnet: Trying %s... port %s: TCP asks with a SYN whether a process listens there",
+			t.dst.Addr(), portText(port)))
 	src, err := h.ip.SourceFor(t.dst.Addr())
 	if err != nil {
-		t.fail(err, "telnet: Unable to connect to remote host: "+err.Error())
+		t.fail(err, tell("l7.telnet.unable", "telnet: Unable to connect to remote host: %v", err))
 		return
 	}
 	c, err := h.tcp.Dial(src, t.dst, transport.Handler{
@@ -106,22 +106,22 @@ func (t *Telnet) start() {
 		Closed:      t.closed,
 	})
 	if err != nil {
-		t.fail(err, "telnet: "+err.Error())
+		t.fail(err, tell("l7.telnet.err", "telnet: %v", err))
 		return
 	}
 	t.conn = c
 }
 
-func (t *Telnet) fail(err error, text string) {
+func (t *Telnet) fail(err error, text layers.Event) {
 	t.err, t.done = err, true
-	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: text})
+	t.h.record(said(layers.Event{Layer: layers.Application, Dir: layers.Note}, text))
 }
 
 func (t *Telnet) established(c *transport.Conn) {
 	t.connected = true
-	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
-		Text: fmt.Sprintf("telnet: Connected to %s. Port %d is open: the three-way handshake completed (from local port %d)",
-			t.dst.Addr(), t.dst.Port(), c.LocalAddr().Port())})
+	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.telnet.connected",
+		"telnet: Connected to %s. Port %d is open: the three-way handshake completed (from local port %d)",
+		t.dst.Addr(), t.dst.Port(), c.LocalAddr().Port()))
 }
 
 // readable shows what the server sent; after its first line (a greeting),
@@ -139,14 +139,14 @@ func (t *Telnet) readable(c *transport.Conn) {
 		t.got = append(t.got, data...)
 		t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Up,
 			PDU: &layers.PDU{Kind: "telnet", ID: t.h.sim.NewID(), Len: n,
-				Summary: fmt.Sprintf("%d bytes of data: %q", n, clipBytes(data, 60)), Bytes: data},
-			Text: fmt.Sprintf("telnet: the service on port %d says %q", t.dst.Port(), clipBytes(bytes.TrimRight(data, "\r\n"), 200))})
+				Summary: fmt.Sprintf("%d bytes of data: %q", n, clipBytes(data, 60)), Bytes: data}}.Say(
+			"l7.telnet.says", "telnet: the service on port %d says %q", t.dst.Port(), clipBytes(bytes.TrimRight(data, "\r\n"), 200)))
 	}
 	t.readOSI()
 	if !t.closing && bytes.Contains([]byte(t.Greeting()), []byte("\n")) {
 		t.closing = true
-		t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
-			Text: "telnet: the service answered; closing the connection (telnet> quit): TCP sends FIN"})
+		t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.telnet.quit",
+			"telnet: the service answered; closing the connection (telnet> quit): TCP sends FIN"))
 		c.Close()
 	}
 }
@@ -183,7 +183,7 @@ func (t *Telnet) readOSI() {
 }
 
 func (t *Telnet) peerClosed(c *transport.Conn) {
-	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "telnet: Connection closed by foreign host."})
+	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.telnet.foreign", "telnet: Connection closed by foreign host."))
 	t.closing = true
 	c.Close()
 }
@@ -191,21 +191,21 @@ func (t *Telnet) peerClosed(c *transport.Conn) {
 func (t *Telnet) closed(_ *transport.Conn, err error) {
 	t.done = true
 	t.err = err
-	var text string
+	e := layers.Event{Layer: layers.Application, Dir: layers.Note}
 	switch {
 	case errors.Is(err, transport.ErrRefused):
-		text = fmt.Sprintf("telnet: Unable to connect to remote host: Connection refused: port %d is closed (RST): no process listens on it",
+		e = e.Say("l7.telnet.refused", "telnet: Unable to connect to remote host: Connection refused: port %d is closed (RST): no process listens on it",
 			t.dst.Port())
 	case errors.Is(err, transport.ErrTimeout) && !t.connected:
-		text = fmt.Sprintf("telnet: Unable to connect to remote host: Connection timed out: no answer to the SYNs sent to %s", t.dst)
+		e = e.Say("l7.telnet.timeout", "telnet: Unable to connect to remote host: Connection timed out: no answer to the SYNs sent to %s", t.dst)
 	case errors.Is(err, transport.ErrReset):
-		text = "telnet: Connection reset by peer"
+		e = e.Say("l7.telnet.reset", "telnet: Connection reset by peer")
 	case err != nil:
-		text = "telnet: connection lost: " + err.Error()
+		e = e.Say("l7.telnet.lost", "telnet: connection lost: %v", err)
 	default:
-		text = "telnet: Connection closed."
+		e = e.Say("l7.telnet.closed", "telnet: Connection closed.")
 	}
-	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: text})
+	t.h.record(e)
 }
 
 // clipBytes cuts b to at most n octets for a line of the trace.

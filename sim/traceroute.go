@@ -122,10 +122,11 @@ func (t *Traceroute) Err() error { return t.err }
 
 func (t *Traceroute) start() {
 	h := t.h
+	// The text is traceroute(8)'s first line.
 	h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Walk: true,
-		Chapter: fmt.Sprintf("%s runs traceroute %s: UDP probes with TTL 1, 2, 3 ...", h.name, t.dst),
 		Text: fmt.Sprintf("traceroute to %s (%s), %d hops max, %d byte packets", t.dst, t.dst, t.maxHops,
-			network.IPv4MinHeaderLen+transport.UDPHeaderLen+TracerouteDataLen)})
+			network.IPv4MinHeaderLen+transport.UDPHeaderLen+TracerouteDataLen)}.
+		Title("chapter.traceroute", "%s runs traceroute %s: UDP probes with TTL 1, 2, 3 ...", h.name, t.dst))
 	src, err := h.ip.SourceFor(t.dst)
 	if err != nil {
 		t.fail(err)
@@ -142,7 +143,7 @@ func (t *Traceroute) start() {
 
 func (t *Traceroute) fail(err error) {
 	t.err, t.done = err, true
-	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: "traceroute: " + err.Error()})
+	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.traceroute.err", "traceroute: %v", err))
 }
 
 // send sends the next probe: a UDP datagram to the next port, with the
@@ -157,9 +158,9 @@ func (t *Traceroute) send() {
 	if t.probe == 0 {
 		t.hops = append(t.hops, TracerouteHop{TTL: t.ttl})
 		if t.ttl > 1 {
-			h.record(layers.Event{Layer: layers.Application, Dir: layers.Note,
-				Chapter: fmt.Sprintf("traceroute: TTL %d, one hop further", t.ttl),
-				Text:    fmt.Sprintf("traceroute: %d probes with TTL %d", TracerouteProbes, t.ttl)})
+			h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.
+				Title("chapter.traceroute.ttl", "traceroute: TTL %d, one hop further", t.ttl).
+				Say("l7.traceroute.ttl", "traceroute: %d probes with TTL %d", TracerouteProbes, t.ttl))
 		}
 	}
 	t.port = uint16(TraceroutePort + (t.ttl-1)*TracerouteProbes + t.probe)
@@ -172,17 +173,17 @@ func (t *Traceroute) send() {
 		id7 = h.sim.NewID()
 		h.record(layers.Event{Layer: layers.Application, Dir: layers.Down,
 			PDU: &layers.PDU{Kind: "traceroute", ID: id7, Len: len(data),
-				Summary: fmt.Sprintf("traceroute probe %d for hop %d: %d bytes to UDP port %d", t.probe+1, t.ttl, len(data), t.port), Bytes: data},
-			Text: fmt.Sprintf("traceroute: probe %d of %d with TTL %d to %s port %d: %s", t.probe+1, TracerouteProbes, t.ttl,
-				t.dst, t.port, ttlMeaning(t.ttl))})
+				Summary: fmt.Sprintf("traceroute probe %d for hop %d: %d bytes to UDP port %d", t.probe+1, t.ttl, len(data), t.port), Bytes: data}}.Say(
+			"l7.traceroute.probe", "traceroute: probe %d of %d with TTL %d to %s port %d: %s", t.probe+1, TracerouteProbes, t.ttl,
+			t.dst, t.port, ttlMeaning(t.ttl)))
 	}
 	seg := transport.UserDatagram{SrcPort: t.sport, DstPort: t.port, Payload: data}.Append(nil, t.src, t.dst)
 	if h.sim.tracing {
 		id4 = h.sim.NewID()
 		pdu := describeUDP(t.src, t.dst, seg)
 		pdu.ID, pdu.Parents = id4, []uint64{id7}
-		h.record(layers.Event{Layer: layers.Transport, Dir: layers.Down, PDU: pdu,
-			Text: fmt.Sprintf("%s, to be sent with TTL %d", pdu.Summary, t.ttl)})
+		h.record(layers.Event{Layer: layers.Transport, Dir: layers.Down, PDU: pdu}.Say("l4.traceroute.ttl",
+			"%s, to be sent with TTL %d", pdu.Summary, t.ttl))
 	}
 	t.sentAt = h.sim.now
 	if err := ip.SendTTL(t.dst, network.ProtoUDP, uint8(t.ttl), seg, layers.Meta{ID: id4, Parents: idList(id7)}); err != nil {
@@ -193,9 +194,9 @@ func (t *Traceroute) send() {
 }
 
 // ttlMeaning says what a probe's TTL does to it.
-func ttlMeaning(ttl int) string {
-	return fmt.Sprintf("the TTL lets it go %s: a router there decrements the TTL to 0, discards it and answers time exceeded, or the destination answers port unreachable",
-		plural(ttl, "hop"))
+func ttlMeaning(ttl int) spoken {
+	return spokenOf(tell("l7.traceroute.ttl.means", "the TTL lets it go %s: a router there decrements the TTL to 0, discards it and answers time exceeded, or the destination answers port unreachable",
+		count(ttl, "hop")))
 }
 
 // receive takes the ICMP errors that quote one of this traceroute's
@@ -213,32 +214,33 @@ func (t *Traceroute) receive(src netip.Addr, msg network.ICMP, m layers.Meta) bo
 	port := binary.BigEndian.Uint16(d.Payload[2:])
 	h := t.h
 	if port != t.port || t.timer == nil {
-		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, PDU: icmpPDU(msg, m),
-			Text: fmt.Sprintf("traceroute: %s from %s about the probe to port %d, which already timed out: ignored", msg.Summary(), src, port)})
+		h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, PDU: icmpPDU(msg, m)}.Say("l7.traceroute.late",
+			"traceroute: %s from %s about the probe to port %d, which already timed out: ignored", icmpSummary(msg), src, port))
 		return true
 	}
 	t.timer.Stop()
 	t.timer = nil
 	pr := TracerouteProbe{Answered: true, From: src, RTT: h.sim.now - t.sentAt}
-	var what string
+	var what spoken
+	name := pduSummary{kind: "icmp-name", text: strings.TrimPrefix(msg.Summary(), "ICMP ")}
 	switch {
 	case msg.Type == network.ICMPTimeExceeded:
-		what = fmt.Sprintf("time exceeded from %s: the router %s away discarded the probe", src, plural(t.ttl, "hop"))
+		what = spokenOf(tell("l7.traceroute.exceeded", "time exceeded from %s: the router %s away discarded the probe", src, count(t.ttl, "hop")))
 	case msg.Type == network.ICMPDestUnreachable && msg.Code == network.ICMPPortUnreachable:
 		t.reached = true
-		what = fmt.Sprintf("port unreachable from %s: the destination itself answered, nothing listens on port %d", src, port)
+		what = spokenOf(tell("l7.traceroute.port", "port unreachable from %s: the destination itself answered, nothing listens on port %d", src, port))
 		if src != t.dst {
 			pr.Mark = "!P"
 		}
 	case msg.Type == network.ICMPDestUnreachable:
 		pr.Mark = unreachableMark(msg)
 		t.stop = true
-		what = fmt.Sprintf("%s from %s (%s): the trace ends after this hop", strings.TrimPrefix(msg.Summary(), "ICMP "), src, pr.Mark)
+		what = spokenOf(tell("l7.traceroute.unreachable", "%s from %s (%s): the trace ends after this hop", name, src, pr.Mark))
 	default:
-		what = fmt.Sprintf("%s from %s", strings.TrimPrefix(msg.Summary(), "ICMP "), src)
+		what = spokenOf(tell("l7.traceroute.other", "%s from %s", name, src))
 	}
-	h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: icmpPDU(msg, m),
-		Text: fmt.Sprintf("traceroute: hop %d probe %d: %s, %s ms", t.ttl, t.probe+1, what, pingMillis(pr.RTT))})
+	h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: icmpPDU(msg, m)}.Say("l7.traceroute.answer",
+		"traceroute: hop %d probe %d: %s, %s ms", t.ttl, t.probe+1, what, pingMillis(pr.RTT)))
 	t.next(pr)
 	return true
 }
@@ -264,8 +266,8 @@ func unreachableMark(msg network.ICMP) string {
 
 func (t *Traceroute) timeout() {
 	t.timer = nil
-	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout,
-		Text: fmt.Sprintf("traceroute: hop %d probe %d: no answer within %s s (*)", t.ttl, t.probe+1, durText(TracerouteWait))})
+	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Timeout}.Say("l7.traceroute.timeout",
+		"traceroute: hop %d probe %d: no answer within %s s (*)", t.ttl, t.probe+1, durText(TracerouteWait)))
 	t.next(TracerouteProbe{})
 }
 
@@ -315,16 +317,17 @@ func hopLine(hp TracerouteHop) string {
 func (t *Traceroute) finish() {
 	t.done = true
 	var b strings.Builder
-	switch {
-	case t.reached:
-		fmt.Fprintf(&b, "traceroute to %s: reached in %d hops", t.dst, len(t.hops))
-	case t.stop:
-		fmt.Fprintf(&b, "traceroute to %s: unreachable after %d hops", t.dst, len(t.hops))
-	default:
-		fmt.Fprintf(&b, "traceroute to %s: not reached within %d hops", t.dst, t.maxHops)
-	}
 	for _, hp := range t.hops {
 		b.WriteString("\n" + hopLine(hp))
 	}
-	t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note, Text: b.String()})
+	e := layers.Event{Layer: layers.Application, Dir: layers.Note}
+	switch {
+	case t.reached:
+		e = e.Say("l7.traceroute.reached", "traceroute to %s: reached in %d hops%s", t.dst, len(t.hops), b.String())
+	case t.stop:
+		e = e.Say("l7.traceroute.stopped", "traceroute to %s: unreachable after %d hops%s", t.dst, len(t.hops), b.String())
+	default:
+		e = e.Say("l7.traceroute.notreached", "traceroute to %s: not reached within %d hops%s", t.dst, t.maxHops, b.String())
+	}
+	t.h.record(e)
 }

@@ -24,6 +24,7 @@ type runOptions struct {
 	All      bool
 	Model    string
 	Lang     string
+	KeyLog   string       // --keylog FILE: TLS secrets in the NSS key log format (docs/tls.md)
 	profile  profileFlags // --profile, --compress (profile_flags.go)
 	faults   faultFlags   // run_faults.go
 	views    viewFlags    // run_views.go
@@ -68,6 +69,7 @@ Exit status: 0 when the scenario met its expectations, 1 when it did not,
 	f.StringVarP(&o.Output, "output", "o", "", "write the trace to this file instead of standard output")
 	f.BoolVar(&o.All, "all", false, "print every event (text format)")
 	f.StringVar(&o.Model, "model", "osi7", "read the trace through this model: osi7, tcpip5 or tcpip4")
+	f.StringVar(&o.KeyLog, "keylog", "", "write the TLS session secrets to this file (NSS key log format, for Wireshark)")
 	o.profile.register(cmd)
 	o.faults.register(cmd)
 	o.views.register(cmd)
@@ -163,18 +165,26 @@ func (o *runOptions) run() error {
 		if lang == layers.ZH && f.Title.ZH != "" {
 			title = f.Title.ZH
 		}
-		text.Printf("osisim  %s  seed %d  model %s\n%s\n%s\n", f.Name, seed, model, title, scenarios.Topology(f))
+		text.Printf(sim.Msg(lang, "run.header")+"%s\n%s\n", f.Name, seed, model, title, scenarios.Topology(f))
 		if rec, err = o.views.filter(rec, model); err != nil { // run_views.go
 			return err
 		}
 	}
 	opt.Seed, opt.Recorder = seed, rec
+	if o.KeyLog != "" {
+		kl, err := os.Create(o.KeyLog)
+		if err != nil {
+			return fmt.Errorf("cannot write the key log: %w", err)
+		}
+		defer kl.Close()
+		opt.KeyLog = kl
+	}
 	res, err := scenarios.Run(f, opt)
 	if err != nil {
 		return err
 	}
 	if page != nil {
-		if err := writeHTMLPage(w, page, f, res); err != nil {
+		if err := writeHTMLPage(w, page, f, res, lang); err != nil {
 			return fmt.Errorf("cannot write the page: %w", err)
 		}
 	}
@@ -182,14 +192,14 @@ func (o *runOptions) run() error {
 		if err := text.Flush(); err != nil {
 			return err
 		}
-		text.Printf("\n%s\n", res.Summary())
+		text.Printf("\n%s\n", res.SummaryIn(lang))
 	}
 	if err := flush(); err != nil {
 		return fmt.Errorf("cannot write the trace: %w", err)
 	}
 	if text == nil {
 		// The trace went to a file or a pipe: the summary goes to stderr.
-		fmt.Fprintln(o.Err, res.Summary())
+		fmt.Fprintln(o.Err, res.SummaryIn(lang))
 	}
 	if !res.OK() {
 		return &failedError{msg: "the scenario failed its expectations:\n" + res.Failures()}

@@ -875,37 +875,49 @@ func (z *DNSZone) Records() []DNSRecord { return append([]DNSRecord(nil), z.reco
 // A response over 512 octets keeps as many answers as fit and sets TC
 // (RFC 1035 4.2.1, RFC 2181 9).
 func (z *DNSZone) Answer(q DNSMessage) (resp DNSMessage, note string, ok bool) {
+	resp, n, ok := z.AnswerNote(q)
+	return resp, n.String(), ok
+}
+
+// AnswerNote is Answer with the note as a text for the trace: it prints
+// the note in English, and its Phrase method gives the message id and
+// arguments a trace in another language formats (see layers.Event.Say).
+func (z *DNSZone) AnswerNote(q DNSMessage) (resp DNSMessage, note fmt.Stringer, ok bool) {
+	return z.answer(q)
+}
+
+func (z *DNSZone) answer(q DNSMessage) (resp DNSMessage, note phraseList, ok bool) {
 	if q.Response {
-		return DNSMessage{}, "a response, not a query: a server never answers a response", false
+		return DNSMessage{}, phraseList{say("dns.zone.response", "a response, not a query: a server never answers a response")}, false
 	}
 	resp = DNSMessage{ID: q.ID, Response: true, Opcode: q.Opcode, RecursionDesired: q.RecursionDesired}
 	if q.Opcode != DNSOpQuery {
 		resp.Rcode = DNSNotImp
-		return resp, fmt.Sprintf("opcode %d (%s) is not implemented: NOTIMP", q.Opcode, q.Opcode), true
+		return resp, phraseList{say("dns.zone.notimp", "opcode %d (%s) is not implemented: NOTIMP", q.Opcode, q.Opcode)}, true
 	}
 	if len(q.Questions) != 1 {
 		resp.Rcode = DNSFormErr
-		return resp, fmt.Sprintf("a query must ask exactly one question, this one asks %d: FORMERR", len(q.Questions)), true
+		return resp, phraseList{say("dns.zone.questions", "a query must ask exactly one question, this one asks %d: FORMERR", len(q.Questions))}, true
 	}
 	resp.Questions = q.Questions[:1]
 	for _, r := range q.Additional {
 		if r.Type == DNSTypeOPT {
 			resp.Rcode = DNSFormErr
-			return resp, "the query carries an EDNS OPT record and this server does not implement EDNS: FORMERR (RFC 6891 7)", true
+			return resp, phraseList{say("dns.zone.edns", "the query carries an EDNS OPT record and this server does not implement EDNS: FORMERR (RFC 6891 7)")}, true
 		}
 	}
 	qq := q.Questions[0]
 	if qq.Class != DNSClassIN && qq.Class != DNSClassANY {
 		resp.Rcode = DNSRefused
-		return resp, fmt.Sprintf("class %s: this server holds only class IN data: REFUSED", qq.Class), true
+		return resp, phraseList{say("dns.zone.class", "class %s: this server holds only class IN data: REFUSED", qq.Class)}, true
 	}
 	resp.Authoritative = true
 	name := qq.Name
 	if !z.holds(name) {
 		resp.Rcode = DNSNXDomain
-		return resp, fmt.Sprintf("%s is not in the zone: NXDOMAIN (no such name), an authoritative answer", printDNSName(name)), true
+		return resp, phraseList{say("dns.zone.nxdomain", "%s is not in the zone: NXDOMAIN (no such name), an authoritative answer", printDNSName(name))}, true
 	}
-	var chain []string
+	var chain []phrase
 	seen := []string{name}
 	loop := false
 	for !loop {
@@ -933,35 +945,33 @@ func (z *DNSZone) Answer(q DNSMessage) (resp DNSMessage, note string, ok bool) {
 			break
 		}
 		resp.Answers = append(resp.Answers, z.records[alias])
-		chain = append(chain, printDNSName(name)+" is an alias of "+printDNSName(z.records[alias].Target))
+		chain = append(chain, say("dns.zone.alias", "%s is an alias of %s; ", printDNSName(name), printDNSName(z.records[alias].Target)))
 		name = z.records[alias].Target
 		for _, s := range seen {
 			loop = loop || DNSNameEqual(s, name)
 		}
 		seen = append(seen, name)
 	}
-	note = strings.Join(chain, "; ")
-	if note != "" {
-		note += "; "
-	}
+	var found phrase
 	switch n := countType(resp.Answers, qq.Type); {
 	case loop:
-		note += fmt.Sprintf("the aliases loop back to %s, so there is no %s record to give", printDNSName(name), qq.Type)
+		found = say("dns.zone.loop", "the aliases loop back to %s, so there is no %s record to give", printDNSName(name), qq.Type)
 	case n == 0:
-		note += fmt.Sprintf("%s has no %s record: NOERROR with an empty answer (no data)", printDNSName(name), qq.Type)
+		found = say("dns.zone.nodata", "%s has no %s record: NOERROR with an empty answer (no data)", printDNSName(name), qq.Type)
 	case n == 1:
-		note += fmt.Sprintf("%s has 1 %s record: an authoritative answer", printDNSName(name), qq.Type)
+		found = say("dns.zone.one", "%s has 1 %s record: an authoritative answer", printDNSName(name), qq.Type)
 	default:
-		note += fmt.Sprintf("%s has %d %s records: an authoritative answer", printDNSName(name), n, qq.Type)
+		found = say("dns.zone.many", "%s has %d %s records: an authoritative answer", printDNSName(name), n, qq.Type)
 	}
+	var tc phrase
 	for len(resp.Answers) > 0 && len(resp.Append(nil)) > DNSMaxUDP {
 		resp.Answers = resp.Answers[:len(resp.Answers)-1]
 		resp.Truncated = true
 	}
 	if resp.Truncated {
-		note += fmt.Sprintf("; the answer does not fit in %d octets: TC set, %d records kept", DNSMaxUDP, len(resp.Answers))
+		tc = say("dns.zone.tc", "; the answer does not fit in %d octets: TC set, %d records kept", DNSMaxUDP, len(resp.Answers))
 	}
-	return resp, note, true
+	return resp, append(chain, found, tc), true
 }
 
 // holds reports whether name exists in the zone: some record is owned by

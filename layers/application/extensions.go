@@ -16,8 +16,8 @@ import (
 // carried a timestamp.
 func (s *Server) apopCmd(cmd Message) Reply {
 	if !s.apop {
-		return s.refuse(Err("APOP not available: the greeting carries no timestamp"),
-			"APOP refused: this server's greeting has no timestamp, so it does not offer APOP")
+		return s.deny(Err("APOP not available: the greeting carries no timestamp"),
+			say("pop3.apop.off", "APOP refused: this server's greeting has no timestamp, so it does not offer APOP"))
 	}
 	if len(cmd.Args) != 2 || !validDigest(cmd.Args[1]) {
 		return s.syntax(cmd, "APOP takes a mailbox name and a digest of 32 hexadecimal digits")
@@ -26,16 +26,16 @@ func (s *Server) apopCmd(cmd Message) Reply {
 	s.user = ""
 	u, ok := s.findUser(name)
 	if !ok {
-		return Reply{Line: ErrCode(CodeAuth, "permission denied"),
-			Note: fmt.Sprintf("APOP %s: no such mailbox (stays in AUTHORIZATION)", name)}
+		return Reply{Line: ErrCode(CodeAuth, "permission denied")}.note(
+			say("pop3.apop.nouser", "APOP %s: no such mailbox (stays in AUTHORIZATION)", name))
 	}
 	ts := s.Timestamp()
 	if want := APOPDigest(ts, u.Pass); digest != want {
-		return Reply{Line: ErrCode(CodeAuth, "permission denied"),
-			Note: fmt.Sprintf("APOP %s: the digest %s is not MD5(%s + the secret) = %s: wrong secret (stays in AUTHORIZATION)",
-				name, digest, ts, want)}
+		return Reply{Line: ErrCode(CodeAuth, "permission denied")}.note(
+			say("pop3.apop.wrong", "APOP %s: the digest %s is not MD5(%s + the secret) = %s: wrong secret (stays in AUTHORIZATION)",
+				name, digest, ts, want))
 	}
-	return s.login(name, "APOP", " (the digest is MD5("+ts+" + the secret): the secret never crossed the network)")
+	return s.login(name, "APOP", say("pop3.apop.detail", " (the digest is MD5(%s + the secret): the secret never crossed the network)", ts))
 }
 
 // capa handles CAPA (RFC 2449 section 5), valid in the AUTHORIZATION and
@@ -45,8 +45,8 @@ func (s *Server) capa(cmd Message) Reply {
 		return s.syntax(cmd, "CAPA takes no argument")
 	}
 	c := s.Capabilities()
-	return Reply{Line: OK("capability list follows"), Body: c,
-		Note: fmt.Sprintf("CAPA: %d capabilities follow as a multi-line response: %s", len(c), strings.Join(c, ", "))}
+	return Reply{Line: OK("capability list follows"), Body: c}.note(
+		say("pop3.capa", "CAPA: %d capabilities follow as a multi-line response: %s", len(c), strings.Join(c, ", ")))
 }
 
 // uidl handles UIDL [msg] (RFC 1939 section 7): the unique-id of each
@@ -60,8 +60,8 @@ func (s *Server) uidl(cmd Message) Reply {
 				l = append(l, UIDLine{N: n, UID: uid})
 			}
 		}
-		return Reply{Line: OK("unique-id listing follows"), Body: l,
-			Note: fmt.Sprintf("UIDL: the unique-ids of %s follow as a multi-line response (the same in every session)", plural(len(l), "message"))}
+		return Reply{Line: OK("unique-id listing follows"), Body: l}.note(
+			say("pop3.uidl", "UIDL: the unique-ids of %v follow as a multi-line response (the same in every session)", messages(len(l))))
 	}
 	n, bad := s.number(cmd)
 	if bad != nil {
@@ -71,8 +71,8 @@ func (s *Server) uidl(cmd Message) Reply {
 	if err != nil {
 		return s.msgErr(cmd, n, err)
 	}
-	return Reply{Line: OK(fmt.Sprintf("%d %s", n, uid)),
-		Note: fmt.Sprintf("UIDL %d: message %d has the unique-id %s", n, n, uid)}
+	return Reply{Line: OK(fmt.Sprintf("%d %s", n, uid))}.note(
+		say("pop3.uidl.one", "UIDL %d: message %d has the unique-id %s", n, n, uid))
 }
 
 // top handles TOP msg n (RFC 1939 section 7): the message's header, the
@@ -99,7 +99,7 @@ func (s *Server) top(cmd Message) Reply {
 	// leaves the text free, but readers such as Wireshark's POP dissector
 	// take the first word after "+OK" of a TOP or RETR reply for the
 	// length of what follows.
-	return Reply{Line: OK(fmt.Sprintf("%d octets: top of message %d, header and %s", t.Size(), n, t.what())), Body: t,
-		Note: fmt.Sprintf("TOP %d %d: the header (%s octets) and %s of message %d, %s of its %s octets, follow as a multi-line response",
-			n, lines, layers.Thousands(int64(e.HeaderLen())), t.what(), n, layers.Thousands(t.Size()), layers.Thousands(e.Size()))}
+	return Reply{Line: OK(fmt.Sprintf("%d octets: top of message %d, header and %s", t.Size(), n, t.what())), Body: t}.note(
+		say("pop3.top", "TOP %d %d: the header (%s octets) and %v of message %d, %s of its %s octets, follow as a multi-line response",
+			n, lines, layers.Thousands(int64(e.HeaderLen())), t.whatPhrase(), n, layers.Thousands(t.Size()), layers.Thousands(e.Size())))
 }

@@ -64,6 +64,13 @@ type Reply struct {
 	Body  Body   // nil, or the body of a multi-line reply, to send after Line
 	Close bool   // the server closes the connection after this reply
 	Note  string // what the server did, in plain English, for the trace
+	// NoteMsg and NoteArgs are the message id and arguments of Note (as
+	// layers.Event.Say sets them), so that a trace can say it in another
+	// language; NoteMsg is empty for a note that has none.
+	NoteMsg  string
+	NoteArgs []any
+	// StartTLS: the TLS handshake starts once Line is sent (STLS, RFC 2595).
+	StartTLS bool
 }
 
 // Limits of a session, as Dovecot sets them.
@@ -97,7 +104,7 @@ type Server struct {
 	user     string // the mailbox named by USER, waiting for PASS
 	authed   string // the logged-in user
 	closed   bool
-	endNote  string // what Lost says once the session has ended
+	endNote  phrase // what Lost says once the session has ended
 
 	apop       bool   // the greeting carries a timestamp: APOP is offered
 	pid, clock uint64 // the timestamp's values
@@ -107,6 +114,7 @@ type Server struct {
 	badRow   int  // bad commands in a row so far
 	hardLine int  // the longest line answered without closing
 	refused  bool // the command being handled was a bad command
+	stls     stlsState
 }
 
 // A ServerOption configures a Server.
@@ -172,7 +180,7 @@ func (s *Server) Timestamp() string {
 // both states. APOP has no capability: the greeting's timestamp announces
 // it.
 func (s *Server) Capabilities() Capabilities {
-	return Capabilities{"TOP", "UIDL", "USER", "RESP-CODES", "AUTH-RESP-CODE", "IMPLEMENTATION " + Implementation}
+	return s.withSTLS(Capabilities{"TOP", "UIDL", "USER", "RESP-CODES", "AUTH-RESP-CODE", "IMPLEMENTATION " + Implementation})
 }
 
 // Greeting returns the greeting the server sends once the connection is
@@ -180,11 +188,10 @@ func (s *Server) Capabilities() Capabilities {
 // server offers APOP (section 7).
 func (s *Server) Greeting() Reply {
 	if ts := s.Timestamp(); ts != "" {
-		return Reply{Line: OK(s.greeting + " " + ts),
-			Note: "greeting sent with the timestamp " + ts + " for APOP: the session starts in the AUTHORIZATION state"}
+		return Reply{Line: OK(s.greeting + " " + ts)}.note(
+			say("pop3.greeting.apop", "greeting sent with the timestamp %s for APOP: the session starts in the AUTHORIZATION state", ts))
 	}
-	return Reply{Line: OK(s.greeting),
-		Note: "greeting sent: the session starts in the AUTHORIZATION state"}
+	return Reply{Line: OK(s.greeting)}.note(say("pop3.greeting", "greeting sent: the session starts in the AUTHORIZATION state"))
 }
 
 // HandleLine answers one command line, CRLF included, as it came from the
@@ -206,25 +213,25 @@ func (s *Server) HandleLine(line []byte) Reply {
 // bad command.
 func (s *Server) HandleMalformed(line []byte, err error) Reply {
 	if s.closed {
-		return s.over("a line")
+		return s.over(say("pop3.over.line", "a line"))
 	}
 	n := len(line)
 	if n > s.hardLine {
 		text := fmt.Sprintf("command line too long: %d octets, at most %d with CRLF; closing the connection", n, MaxCommand)
-		return s.abort(Err(text), fmt.Sprintf("a command line of %d octets, over the hard limit of %d: the server closes the connection", n, s.hardLine))
+		return s.abort(Err(text), say("pop3.line.hard", "a command line of %d octets, over the hard limit of %d: the server closes the connection", n, s.hardLine))
 	}
 	s.refused = true
 	var r Reply
 	if n > MaxCommand {
-		r = Reply{Line: Err(fmt.Sprintf("command line too long: %d octets, at most %d with CRLF", n, MaxCommand)),
-			Note: fmt.Sprintf("a command line of %d octets refused: RFC 2449 allows at most %d with CRLF", n, MaxCommand)}
+		r = Reply{Line: Err(fmt.Sprintf("command line too long: %d octets, at most %d with CRLF", n, MaxCommand))}.note(
+			say("pop3.line.long", "a command line of %d octets refused: RFC 2449 allows at most %d with CRLF", n, MaxCommand))
 	} else {
 		why := "not a command"
 		if err != nil {
 			why = strings.TrimPrefix(strings.TrimPrefix(err.Error(), ErrSyntax.Error()+": "), "application: ")
 		}
 		why = replyText(why)
-		r = Reply{Line: Err("syntax error: " + why), Note: "a line that is not a valid command: " + why}
+		r = Reply{Line: Err("syntax error: " + why)}.note(say("pop3.line.bad", "a line that is not a valid command: %s", why))
 	}
 	return s.count(r)
 }
@@ -252,14 +259,14 @@ func replyText(s string) string {
 // server answers "-ERR too many bad commands" and closes the session.
 func (s *Server) Handle(cmd Message) Reply {
 	if s.closed {
-		return s.over(cmd.Keyword)
+		return s.over(phrase{text: cmd.Keyword})
 	}
 	s.refused = false
 	return s.count(s.dispatch(cmd))
 }
 
-func (s *Server) over(what string) Reply {
-	return Reply{Line: Err("session is over"), Close: true, Note: what + " after the session ended"}
+func (s *Server) over(what phrase) Reply {
+	return Reply{Line: Err("session is over"), Close: true}.note(say("pop3.over", "%v after the session ended", what))
 }
 
 func (s *Server) dispatch(cmd Message) Reply {
@@ -276,6 +283,8 @@ func (s *Server) dispatch(cmd Message) Reply {
 			return s.capa(cmd)
 		case "QUIT":
 			return s.quit(cmd)
+		case "STLS":
+			return s.stlsCmd(cmd)
 		}
 	case Transaction:
 		switch cmd.Keyword {
@@ -291,7 +300,7 @@ func (s *Server) dispatch(cmd Message) Reply {
 			if len(cmd.Args) != 0 {
 				return s.syntax(cmd, "NOOP takes no argument")
 			}
-			return Reply{Line: OK(""), Note: "NOOP: nothing to do"}
+			return Reply{Line: OK("")}.note(say("pop3.noop", "NOOP: nothing to do"))
 		case "RSET":
 			return s.rset(cmd)
 		case "TOP":
@@ -305,17 +314,22 @@ func (s *Server) dispatch(cmd Message) Reply {
 		}
 	}
 	switch cmd.Keyword {
-	case "USER", "PASS", "APOP", "QUIT", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL", "CAPA":
-		return s.refuse(Err(cmd.Keyword+" is not valid in the "+s.state.String()+" state"),
-			fmt.Sprintf("%s refused: not valid in the %v state", cmd.Keyword, s.state))
+	case "USER", "PASS", "APOP", "QUIT", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL", "CAPA", "STLS":
+		return s.deny(Err(cmd.Keyword+" is not valid in the "+s.state.String()+" state"),
+			say("pop3.refused.state", "%s refused: not valid in the %v state", cmd.Keyword, s.state))
 	}
-	return s.refuse(Err("unknown command"), fmt.Sprintf("%q is not a POP3 command this server knows", cmd.Keyword))
+	return s.deny(Err("unknown command"), say("pop3.refused.unknown", "%q is not a POP3 command this server knows", cmd.Keyword))
 }
 
 // refuse returns a reply to a bad command.
 func (s *Server) refuse(line Message, note string) Reply {
+	return s.deny(line, phrase{text: note})
+}
+
+// deny returns a reply to a bad command, with its note for the trace.
+func (s *Server) deny(line Message, note phrase) Reply {
 	s.refused = true
-	return Reply{Line: line, Note: note}
+	return Reply{Line: line}.note(note)
 }
 
 // count counts bad commands in a row, as Dovecot does: a good command
@@ -328,7 +342,7 @@ func (s *Server) count(r Reply) Reply {
 	s.badRow++
 	if s.maxBad > 0 && s.badRow > s.maxBad {
 		return s.abort(Err("too many bad commands, closing the connection"),
-			fmt.Sprintf("%d bad commands in a row, more than the %d allowed (the last: %s): the server closes the connection",
+			say("pop3.bad.many", "%d bad commands in a row, more than the %d allowed (the last: %s): the server closes the connection",
 				s.badRow, s.maxBad, r.Line.String()))
 	}
 	return r
@@ -336,20 +350,20 @@ func (s *Server) count(r Reply) Reply {
 
 // abort ends the session from the server's side without UPDATE: as for a
 // lost connection (RFC 1939 section 6), nothing is removed.
-func (s *Server) abort(line Message, note string) Reply {
+func (s *Server) abort(line Message, note phrase) Reply {
 	s.closed = true
 	s.user = ""
 	if s.state == Transaction {
 		k := s.md.Reset()
 		s.md.Unlock()
-		note += fmt.Sprintf("; no UPDATE, so nothing is removed (%s dropped); maildrop unlocked", plural(k, "deletion mark"))
+		note = say("pop3.abort.tx", "%v; no UPDATE, so nothing is removed (%v dropped); maildrop unlocked", note, marks(k))
 	}
-	s.endNote = "connection closed by the server in the " + s.state.String() + " state: nothing more to undo"
-	return Reply{Line: line, Close: true, Note: note}
+	s.endNote = say("pop3.end.server", "connection closed by the server in the %v state: nothing more to undo", s.state)
+	return Reply{Line: line, Close: true}.note(note)
 }
 
 func (s *Server) syntax(cmd Message, why string) Reply {
-	return s.refuse(Err(why), fmt.Sprintf("%s refused: %s", cmd.String(), why))
+	return s.deny(Err(why), say("pop3.refused", "%s refused: %s", cmd.String(), why))
 }
 
 func (s *Server) findUser(name string) (User, bool) {
@@ -370,12 +384,12 @@ func (s *Server) userCmd(cmd Message) Reply {
 	name := cmd.Args[0]
 	s.user = ""
 	if _, ok := s.findUser(name); !ok {
-		return Reply{Line: ErrCode(CodeAuth, "never heard of mailbox "+name),
-			Note: fmt.Sprintf("USER %s: no such mailbox (stays in AUTHORIZATION)", name)}
+		return Reply{Line: ErrCode(CodeAuth, "never heard of mailbox "+name)}.note(
+			say("pop3.user.unknown", "USER %s: no such mailbox (stays in AUTHORIZATION)", name))
 	}
 	s.user = name
-	return Reply{Line: OK(name + " is a valid mailbox"),
-		Note: fmt.Sprintf("USER %s: a known mailbox; waiting for PASS", name)}
+	return Reply{Line: OK(name + " is a valid mailbox")}.note(
+		say("pop3.user", "USER %s: a known mailbox; waiting for PASS", name))
 }
 
 // pass handles PASS string (RFC 1939 section 7). The password is the rest of
@@ -383,7 +397,7 @@ func (s *Server) userCmd(cmd Message) Reply {
 // password". A wrong password gets the AUTH response code (RFC 3206).
 func (s *Server) pass(cmd Message) Reply {
 	if s.user == "" {
-		return s.refuse(Err("USER first"), "PASS refused: no USER before it")
+		return s.deny(Err("USER first"), say("pop3.pass.nouser", "PASS refused: no USER before it"))
 	}
 	if len(cmd.Args) == 0 {
 		return s.syntax(cmd, "PASS takes a password")
@@ -392,27 +406,27 @@ func (s *Server) pass(cmd Message) Reply {
 	s.user = ""
 	u, _ := s.findUser(name)
 	if strings.Join(cmd.Args, " ") != u.Pass {
-		return Reply{Line: ErrCode(CodeAuth, "invalid password"),
-			Note: fmt.Sprintf("PASS for %s: wrong password (stays in AUTHORIZATION)", name)}
+		return Reply{Line: ErrCode(CodeAuth, "invalid password")}.note(
+			say("pop3.pass.wrong", "PASS for %s: wrong password (stays in AUTHORIZATION)", name))
 	}
-	return s.login(name, "PASS", "")
+	return s.login(name, "PASS", phrase{})
 }
 
 // login enters the TRANSACTION state for name once its credentials are
 // right: the server "acquires an exclusive-access lock on the maildrop"
 // (RFC 1939 section 4), or answers "-ERR [IN-USE]" if another session holds
 // it (RFC 2449 section 8.1.2).
-func (s *Server) login(name, how, detail string) Reply {
+func (s *Server) login(name, how string, detail phrase) Reply {
 	if err := s.md.Lock(); err != nil {
-		return Reply{Line: ErrCode(CodeInUse, "unable to lock maildrop"),
-			Note: fmt.Sprintf("%s for %s: right credentials, but another session holds the maildrop lock (stays in AUTHORIZATION)", how, name)}
+		return Reply{Line: ErrCode(CodeInUse, "unable to lock maildrop")}.note(
+			say("pop3.login.inuse", "%s for %s: right credentials, but another session holds the maildrop lock (stays in AUTHORIZATION)", how, name))
 	}
 	s.authed = name
 	s.state = Transaction
 	n, octets := s.md.Stat()
-	return Reply{Line: OK("maildrop locked and ready"),
-		Note: fmt.Sprintf("%s for %s accepted%s: maildrop locked (%s, %s octets); AUTHORIZATION -> TRANSACTION",
-			how, name, detail, plural(n, "message"), layers.Thousands(octets))}
+	return Reply{Line: OK("maildrop locked and ready")}.note(
+		say("pop3.login", "%s for %s accepted%v: maildrop locked (%v, %s octets); AUTHORIZATION -> TRANSACTION",
+			how, name, detail, messages(n), layers.Thousands(octets)))
 }
 
 // parseNumber parses a decimal argument of at least min, without sign.
@@ -444,15 +458,15 @@ func (s *Server) number(cmd Message) (int, *Reply) {
 // deleted message gets its own error, not the next message.
 func (s *Server) msgErr(cmd Message, n int, err error) Reply {
 	if errors.Is(err, ErrDeleted) {
-		return s.refuse(Err(fmt.Sprintf("message %d already deleted", n)),
-			fmt.Sprintf("%s refused: message %d is marked deleted", cmd.String(), n))
+		return s.deny(Err(fmt.Sprintf("message %d already deleted", n)),
+			say("pop3.refused.deleted", "%s refused: message %d is marked deleted", cmd.String(), n))
 	}
 	text := "no such message"
 	if cmd.Keyword == "LIST" || cmd.Keyword == "UIDL" {
 		text = fmt.Sprintf("no such message, only %s in maildrop", plural(s.md.Len(), "message"))
 	}
-	return s.refuse(Err(text),
-		fmt.Sprintf("%s refused: the maildrop has %s", cmd.String(), plural(s.md.Len(), "message")))
+	return s.deny(Err(text),
+		say("pop3.refused.nomsg", "%s refused: the maildrop has %v", cmd.String(), messages(s.md.Len())))
 }
 
 // stat handles STAT (RFC 1939 section 5): "+OK nn mm".
@@ -461,8 +475,8 @@ func (s *Server) stat(cmd Message) Reply {
 		return s.syntax(cmd, "STAT takes no argument")
 	}
 	n, octets := s.md.Stat()
-	return Reply{Line: OK(fmt.Sprintf("%d %d", n, octets)),
-		Note: fmt.Sprintf("STAT: %s, %s octets (messages marked deleted are not counted)", plural(n, "message"), layers.Thousands(octets))}
+	return Reply{Line: OK(fmt.Sprintf("%d %d", n, octets))}.note(
+		say("pop3.stat", "STAT: %v, %s octets (messages marked deleted are not counted)", messages(n), layers.Thousands(octets)))
 }
 
 // list handles LIST [msg] (RFC 1939 section 5).
@@ -475,8 +489,8 @@ func (s *Server) list(cmd Message) Reply {
 			}
 		}
 		n, octets := s.md.Stat()
-		return Reply{Line: OK(fmt.Sprintf("%s (%d octets)", plural(n, "message"), octets)), Body: l,
-			Note: fmt.Sprintf("LIST: a scan listing of %s follows as a multi-line response", plural(len(l), "message"))}
+		return Reply{Line: OK(fmt.Sprintf("%s (%d octets)", plural(n, "message"), octets)), Body: l}.note(
+			say("pop3.list", "LIST: a scan listing of %v follows as a multi-line response", messages(len(l))))
 	}
 	n, bad := s.number(cmd)
 	if bad != nil {
@@ -486,8 +500,8 @@ func (s *Server) list(cmd Message) Reply {
 	if err != nil {
 		return s.msgErr(cmd, n, err)
 	}
-	return Reply{Line: OK(fmt.Sprintf("%d %d", n, e.Size())),
-		Note: fmt.Sprintf("LIST %d: message %d has %s octets", n, n, layers.Thousands(e.Size()))}
+	return Reply{Line: OK(fmt.Sprintf("%d %d", n, e.Size()))}.note(
+		say("pop3.list.one", "LIST %d: message %d has %s octets", n, n, layers.Thousands(e.Size())))
 }
 
 // retr handles RETR msg (RFC 1939 section 5).
@@ -500,8 +514,8 @@ func (s *Server) retr(cmd Message) Reply {
 	if err != nil {
 		return s.msgErr(cmd, n, err)
 	}
-	return Reply{Line: OK(fmt.Sprintf("%d octets", e.Size())), Body: e,
-		Note: fmt.Sprintf("RETR %d: message %d (%s octets) follows as a multi-line response", n, n, layers.Thousands(e.Size()))}
+	return Reply{Line: OK(fmt.Sprintf("%d octets", e.Size())), Body: e}.note(
+		say("pop3.retr", "RETR %d: message %d (%s octets) follows as a multi-line response", n, n, layers.Thousands(e.Size())))
 }
 
 // dele handles DELE msg (RFC 1939 section 5): the message is only marked.
@@ -513,8 +527,8 @@ func (s *Server) dele(cmd Message) Reply {
 	if err := s.md.Delete(n); err != nil {
 		return s.msgErr(cmd, n, err)
 	}
-	return Reply{Line: OK(fmt.Sprintf("message %d deleted", n)),
-		Note: fmt.Sprintf("marked message %d deleted (it is removed only at QUIT)", n)}
+	return Reply{Line: OK(fmt.Sprintf("message %d deleted", n))}.note(
+		say("pop3.dele", "marked message %d deleted (it is removed only at QUIT)", n))
 }
 
 // rset handles RSET (RFC 1939 section 5): every deletion mark is removed.
@@ -524,8 +538,8 @@ func (s *Server) rset(cmd Message) Reply {
 	}
 	k := s.md.Reset()
 	n, octets := s.md.Stat()
-	return Reply{Line: OK(fmt.Sprintf("maildrop has %s (%d octets)", plural(n, "message"), octets)),
-		Note: fmt.Sprintf("RSET: %s unmarked; nothing will be removed", plural(k, "deletion mark"))}
+	return Reply{Line: OK(fmt.Sprintf("maildrop has %s (%d octets)", plural(n, "message"), octets))}.note(
+		say("pop3.rset", "RSET: %v unmarked; nothing will be removed", marks(k)))
 }
 
 // quit handles QUIT (RFC 1939 sections 4 and 6). In the TRANSACTION state
@@ -535,43 +549,47 @@ func (s *Server) quit(cmd Message) Reply {
 		return s.syntax(cmd, "QUIT takes no argument")
 	}
 	s.closed = true
-	s.endNote = "connection closed after QUIT"
+	s.endNote = say("pop3.end.quit", "connection closed after QUIT")
 	if s.state == Authorization {
 		s.user = ""
-		return Reply{Line: OK(s.Host + " POP3 server signing off"), Close: true,
-			Note: "QUIT in AUTHORIZATION: no UPDATE state, nothing removed"}
+		return Reply{Line: OK(s.Host + " POP3 server signing off"), Close: true}.note(
+			say("pop3.quit.auth", "QUIT in AUTHORIZATION: no UPDATE state, nothing removed"))
 	}
 	s.state = Update
 	removed := s.md.Commit()
 	s.md.Unlock()
 	left := s.md.Len()
-	what := plural(left, "message") + " left"
+	what := say("pop3.left", "%v left", messages(left))
 	if left == 0 {
-		what = "maildrop empty"
+		what = say("pop3.empty", "maildrop empty")
 	}
-	return Reply{Line: OK(fmt.Sprintf("%s POP3 server signing off (%s)", s.Host, what)), Close: true,
-		Note: fmt.Sprintf("QUIT: TRANSACTION -> UPDATE: removed %s marked deleted, %s; maildrop unlocked",
-			plural(removed, "message"), what)}
+	return Reply{Line: OK(fmt.Sprintf("%s POP3 server signing off (%v)", s.Host, what)), Close: true}.note(
+		say("pop3.quit", "QUIT: TRANSACTION -> UPDATE: removed %v marked deleted, %v; maildrop unlocked",
+			messages(removed), what))
 }
 
 // Lost tells the server that the connection dropped without QUIT. The
 // session never reaches UPDATE (RFC 1939 section 6), so nothing is removed:
 // the deletion marks are dropped and the maildrop unlocked. It returns a
 // note for the trace.
-func (s *Server) Lost() string {
+func (s *Server) Lost() string { return s.LostNote().Note }
+
+// LostNote is Lost with the note's message id and arguments: a Reply with
+// no line whose Note, NoteMsg and NoteArgs say what became of the session.
+func (s *Server) LostNote() Reply {
 	if s.closed {
-		return s.endNote
+		return Reply{}.note(s.endNote)
 	}
 	s.closed = true
 	s.user = ""
-	s.endNote = "connection lost earlier: nothing more to undo"
+	s.endNote = say("pop3.end.lost", "connection lost earlier: nothing more to undo")
 	if s.state != Transaction {
-		return fmt.Sprintf("connection lost in the %v state: nothing to undo", s.state)
+		return Reply{}.note(say("pop3.lost", "connection lost in the %v state: nothing to undo", s.state))
 	}
 	k := s.md.Reset()
 	s.md.Unlock()
-	return fmt.Sprintf("connection lost in the TRANSACTION state without QUIT: no UPDATE, so nothing is removed (%s dropped); maildrop unlocked",
-		plural(k, "deletion mark"))
+	return Reply{}.note(say("pop3.lost.tx", "connection lost in the TRANSACTION state without QUIT: no UPDATE, so nothing is removed (%v dropped); maildrop unlocked",
+		marks(k)))
 }
 
 // plural returns "1 message", "2 messages".

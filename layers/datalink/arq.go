@@ -386,13 +386,11 @@ func (a *ARQ) Send(f Frame, m layers.Meta) {
 	switch {
 	case a.down:
 		a.stats.Discarded++
-		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonLinkDown, Cause: m.Cause,
-			Text: fmt.Sprintf("the ARQ sender declared the link down after %d retransmissions without an ACK: %s frame discarded", a.cfg.MaxRetries, f.Type)})
+		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonLinkDown, Cause: m.Cause}.Say("l2.arq.down.drop", "the ARQ sender declared the link down after %d retransmissions without an ACK: %s frame discarded", a.cfg.MaxRetries, f.Type))
 		return
 	case waiting >= a.cfg.Queue:
 		a.stats.Discarded++
-		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonQueueFull, Cause: m.Cause,
-			Text: fmt.Sprintf("ARQ queue full: %d frames already wait for the %s window: %s frame discarded", waiting, a.cfg.Mode, f.Type)})
+		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonQueueFull, Cause: m.Cause}.Say("l2.arq.queuefull", "ARQ queue full: %d frames already wait for the %s window: %s frame discarded", waiting, a.cfg.Mode, f.Type))
 		return
 	}
 	var buf []byte
@@ -401,8 +399,8 @@ func (a *ARQ) Send(f Frame, m layers.Meta) {
 	}
 	a.q = append(a.q, arqPending{dst: f.Dst, typ: f.Type, payload: append(buf, f.Payload...), m: m})
 	if waiting == 0 && a.sent >= a.cfg.Window && a.env.Tracing() {
-		a.record(layers.Event{Dir: layers.Note, Text: fmt.Sprintf("%s window full (%d of %d frames unacknowledged): the next frames wait for an ACK",
-			a.cfg.Mode, a.sent, a.cfg.Window)})
+		a.record(layers.Event{Dir: layers.Note}.Say("l2.arq.wndfull", "%s window full (%d of %d frames unacknowledged): the next frames wait for an ACK",
+			a.cfg.Mode, a.sent, a.cfg.Window))
 	}
 	a.pump()
 }
@@ -455,13 +453,13 @@ func (a *ARQ) timeout() {
 		return
 	}
 	last := a.add(a.base, a.sent-1)
-	what := fmt.Sprintf("retransmitting frame %d", a.base)
+	what := say("l2.arq.rtx.one", "retransmitting frame %d", a.base)
 	if a.sent > 1 {
-		what = fmt.Sprintf("going back to frame %d and retransmitting %d frames (%d to %d)", a.base, a.sent, a.base, last)
+		what = say("l2.arq.rtx.back", "going back to frame %d and retransmitting %d frames (%d to %d)", a.base, a.sent, a.base, last)
 	}
-	a.record(layers.Event{Dir: layers.Timeout, Cause: ARQRetransmitCause,
-		Text: fmt.Sprintf("ARQ timer expired: no ACK for frame %d within %s: %s (try %d of %d)",
-			a.base, a.cfg.Timeout, what, a.tries, a.cfg.MaxRetries)})
+	a.record(layers.Event{Dir: layers.Timeout, Cause: ARQRetransmitCause}.Say("l2.arq.timeout",
+		"ARQ timer expired: no ACK for frame %d within %s: %v (try %d of %d)",
+		a.base, a.cfg.Timeout, what, a.tries, a.cfg.MaxRetries))
 	for i := range a.sent {
 		a.stats.Retransmitted++
 		a.transmit(&a.q[a.head+i], ARQRetransmitCause)
@@ -474,11 +472,9 @@ func (a *ARQ) timeout() {
 func (a *ARQ) giveUp() {
 	n := len(a.q) - a.head
 	a.stats.Discarded += uint64(n)
-	a.record(layers.Event{Dir: layers.State, Cause: ARQRetransmitCause,
-		Text: fmt.Sprintf("ARQ sender gives up: frame %d still unacknowledged after %d retransmissions; the link is declared down",
-			a.base, a.cfg.MaxRetries)})
-	a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonLinkDown, Cause: ARQRetransmitCause,
-		Text: fmt.Sprintf("%d frames of the ARQ sender discarded: the link is down", n)})
+	a.record(layers.Event{Dir: layers.State, Cause: ARQRetransmitCause}.Say("l2.arq.giveup", "ARQ sender gives up: frame %d still unacknowledged after %d retransmissions; the link is declared down",
+		a.base, a.cfg.MaxRetries))
+	a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonLinkDown, Cause: ARQRetransmitCause}.Say("l2.arq.down.flush", "%d frames of the ARQ sender discarded: the link is down", n))
 	a.down = true
 	for i := a.head; i < len(a.q); i++ {
 		a.free = append(a.free, a.q[i].payload)
@@ -491,12 +487,11 @@ func (a *ARQ) giveUp() {
 func (a *ARQ) Receive(f Frame, m layers.Meta) {
 	h, err := ParseARQ(f.Payload)
 	if err != nil {
-		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonMalformed, Cause: m.Cause, Text: err.Error()})
+		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonMalformed, Cause: m.Cause}.Say("l2.arq.bad", "%v", err))
 		return
 	}
 	if h.Mode != a.cfg.Mode {
-		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonMalformed, Cause: m.Cause,
-			Text: fmt.Sprintf("ARQ %s frame in %s mode, but this end runs %s: discarded", h.Kind, h.Mode, a.cfg.Mode)})
+		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonMalformed, Cause: m.Cause}.Say("l2.arq.mode", "ARQ %s frame in %s mode, but this end runs %s: discarded", h.Kind, h.Mode, a.cfg.Mode))
 		return
 	}
 	if h.Kind == ARQAck {
@@ -512,12 +507,10 @@ func (a *ARQ) handleAck(h ARQFrame, m layers.Meta) {
 	n := a.dist(a.base, h.Ack)
 	switch {
 	case n == 0 && a.sent > 0:
-		a.record(layers.Event{Dir: layers.Note, Cause: m.Cause,
-			Text: fmt.Sprintf("ACK %d acknowledges nothing new: frame %d is still unacknowledged (the timer will resend it)", h.Ack, a.base)})
+		a.record(layers.Event{Dir: layers.Note, Cause: m.Cause}.Say("l2.arq.ack.old", "ACK %d acknowledges nothing new: frame %d is still unacknowledged (the timer will resend it)", h.Ack, a.base))
 		return
 	case n == 0 || n > a.sent:
-		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonDuplicate, Cause: m.Cause,
-			Text: fmt.Sprintf("ACK %d is outside the window (%s): an old or repeated ACK, ignored", h.Ack, a.window())})
+		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonDuplicate, Cause: m.Cause}.Say("l2.arq.ack.outside", "ACK %d is outside the window (%v): an old or repeated ACK, ignored", h.Ack, a.window()))
 		return
 	}
 	a.stats.AcksReceived++
@@ -538,11 +531,11 @@ func (a *ARQ) handleAck(h ARQFrame, m layers.Meta) {
 		a.q, a.head = a.q[:k], 0
 	}
 	if a.env.Tracing() {
-		acked := fmt.Sprintf("frame %d acknowledged", first)
+		acked := say("l2.arq.acked.one", "frame %d acknowledged", first)
 		if n > 1 {
-			acked = fmt.Sprintf("frames %d to %d acknowledged", first, a.add(first, n-1))
+			acked = say("l2.arq.acked", "frames %d to %d acknowledged", first, a.add(first, n-1))
 		}
-		a.record(layers.Event{Dir: layers.Note, Text: fmt.Sprintf("ACK %d received: %s; window now %s", h.Ack, acked, a.window())})
+		a.record(layers.Event{Dir: layers.Note}.Say("l2.arq.ack", "ACK %d received: %v; window now %v", h.Ack, acked, a.window()))
 	}
 	if a.timer != nil {
 		a.timer.Stop()
@@ -557,14 +550,14 @@ func (a *ARQ) handleAck(h ARQFrame, m layers.Meta) {
 
 // window describes the sender's window: "frames 3 to 5 unacknowledged" or
 // "empty, frame 6 next".
-func (a *ARQ) window() string {
+func (a *ARQ) window() phrase {
 	switch a.sent {
 	case 0:
-		return fmt.Sprintf("empty, frame %d next", a.next)
+		return say("l2.arq.wnd.empty", "empty, frame %d next", a.next)
 	case 1:
-		return fmt.Sprintf("frame %d unacknowledged", a.base)
+		return say("l2.arq.wnd.one", "frame %d unacknowledged", a.base)
 	}
-	return fmt.Sprintf("frames %d to %d unacknowledged", a.base, a.add(a.base, a.sent-1))
+	return say("l2.arq.wnd", "frames %d to %d unacknowledged", a.base, a.add(a.base, a.sent-1))
 }
 
 // handleData delivers the expected frame and acknowledges it. A frame
@@ -584,14 +577,12 @@ func (a *ARQ) handleData(f Frame, h ARQFrame, m layers.Meta) {
 	// lies ahead of a missing one.
 	if back := a.dist(h.Seq, a.expected); back >= 1 && back <= a.cfg.Window {
 		a.stats.Duplicates++
-		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonDuplicate, Cause: m.Cause,
-			Text: fmt.Sprintf("duplicate ARQ frame %d (already delivered; its ACK was lost or late): discarded, ACK %d sent again", h.Seq, a.expected)})
+		a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonDuplicate, Cause: m.Cause}.Say("l2.arq.dup", "duplicate ARQ frame %d (already delivered; its ACK was lost or late): discarded, ACK %d sent again", h.Seq, a.expected))
 		a.ack(f.Src, m, fmt.Sprintf("duplicate frame %d", h.Seq))
 		return
 	}
 	a.stats.OutOfOrder++
-	a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonOutOfOrder, Cause: m.Cause,
-		Text: fmt.Sprintf("ARQ frame %d arrived but frame %d is missing: discarded (go-back-N keeps no frame after a gap), ACK %d sent again", h.Seq, a.expected, a.expected)})
+	a.record(layers.Event{Dir: layers.Drop, Reason: layers.ReasonOutOfOrder, Cause: m.Cause}.Say("l2.arq.gap", "ARQ frame %d arrived but frame %d is missing: discarded (go-back-N keeps no frame after a gap), ACK %d sent again", h.Seq, a.expected, a.expected))
 	a.ack(f.Src, m, fmt.Sprintf("frame %d missing", a.expected))
 }
 

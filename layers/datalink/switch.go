@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -90,12 +89,8 @@ func (s *Switch) Forward(in int, f Frame) Decision {
 				// The drop is recorded even when nothing traces, so that
 				// the run's drop counts do not depend on the trace.
 				d.Filtered = true
-				s.env.Record(layers.Event{
-					Layer:  layers.DataLink,
-					Dir:    layers.Drop,
-					Text:   fmt.Sprintf("destination %s is on port %d, the port the frame came in on: filtered", f.Dst, in),
-					Reason: layers.ReasonFiltered,
-				})
+				s.env.Record(layers.Event{Layer: layers.DataLink, Dir: layers.Drop, Reason: layers.ReasonFiltered}.Say(
+					"l2.sw.filtered", "destination %s is on port %d, the port the frame came in on: filtered", f.Dst, in))
 				return d
 			}
 			d.Out = []int{e.port}
@@ -119,11 +114,11 @@ func (s *Switch) Forward(in int, f Frame) Decision {
 	if s.env.Tracing() {
 		switch {
 		case f.Dst.IsBroadcast():
-			s.env.Record(noteEvent.Say("l2.sw.flood.broadcast", "broadcast: flooded to %s", portList(d.Out)))
+			s.env.Record(noteEvent.Say("l2.sw.flood.broadcast", "broadcast: flooded to %v", portList(d.Out)))
 		case f.Dst.IsMulticast():
-			s.env.Record(noteEvent.Say("l2.sw.flood.multicast", "multicast %s: flooded to %s", f.Dst, portList(d.Out)))
+			s.env.Record(noteEvent.Say("l2.sw.flood.multicast", "multicast %s: flooded to %v", f.Dst, portList(d.Out)))
 		default:
-			s.env.Record(noteEvent.Say("l2.sw.flood.unknown", "unknown destination %s: flooded to %s", f.Dst, portList(d.Out)))
+			s.env.Record(noteEvent.Say("l2.sw.flood.unknown", "unknown destination %s: flooded to %v", f.Dst, portList(d.Out)))
 		}
 	}
 	return d
@@ -136,7 +131,7 @@ func (s *Switch) learn(in int, src MAC, now time.Duration) bool {
 		// Clause 7.8: only individual addresses are learned; a group
 		// address is never a valid source.
 		if s.env.Tracing() {
-			s.note(fmt.Sprintf("source %s is a group address: not learned", src))
+			s.env.Record(noteEvent.Say("l2.sw.group", "source %s is a group address: not learned", src))
 		}
 		return false
 	}
@@ -180,23 +175,14 @@ func (s *Switch) age(now time.Duration) {
 	for _, e := range expired {
 		delete(s.table, e.MAC)
 		if s.env.Tracing() {
-			s.env.Record(layers.Event{
-				Layer: layers.DataLink,
-				Dir:   layers.Note,
-				Text: fmt.Sprintf("aged out %s on port %d: no frame from it for %v (ageing time %v)",
-					e.MAC, e.Port, e.Age, s.ageing),
-				Cause: "ageing",
-			})
+			s.env.Record(layers.Event{Layer: layers.DataLink, Dir: layers.Note, Cause: "ageing"}.Say(
+				"l2.sw.aged", "aged out %s on port %d: no frame from it for %v (ageing time %v)", e.MAC, e.Port, e.Age, s.ageing))
 		}
 	}
 }
 
 // noteEvent is the base of the switch's notes.
 var noteEvent = layers.Event{Layer: layers.DataLink, Dir: layers.Note}
-
-func (s *Switch) note(text string) {
-	s.env.Record(layers.Event{Layer: layers.DataLink, Dir: layers.Note, Text: text})
-}
 
 // Lookup returns the port a unicast address was learned on, if its entry
 // has not aged out.
@@ -246,23 +232,4 @@ func sortEntries(es []Entry) {
 		}
 		return slices.Compare(a.MAC[:], b.MAC[:])
 	})
-}
-
-// portList returns "port 2", "ports 2, 3" or "no other port".
-func portList(ports []int) string {
-	switch len(ports) {
-	case 0:
-		return "no other port"
-	case 1:
-		return "port " + strconv.Itoa(ports[0])
-	}
-	var b strings.Builder
-	b.WriteString("ports ")
-	for i, p := range ports {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Itoa(p))
-	}
-	return b.String()
 }

@@ -119,7 +119,7 @@ func (s *Stack) resolve(ifi int, nh netip.Addr, b []byte, m layers.Meta, local b
 		if s.env.Now() < e.expires {
 			return e.mac, true
 		}
-		s.record(ifi, layers.Note, "", "", nil, fmt.Sprintf("ARP cache entry %s is at %s expired (not confirmed for %s): asking again", nh, e.mac, s.cfg.ARPTimeout))
+		s.record(ifi, layers.Note, "", "", nil, say("net.arp.expired", "ARP cache entry %s is at %s expired (not confirmed for %s): asking again", nh, e.mac, s.cfg.ARPTimeout))
 		e.incomplete, e.mac, e.expires = true, datalink.MAC{}, 0
 	}
 	if e == nil {
@@ -129,15 +129,19 @@ func (s *Stack) resolve(ifi int, nh netip.Addr, b []byte, m layers.Meta, local b
 	if len(e.queue) >= ARPQueueLimit {
 		d, _ := Parse(b)
 		s.record(ifi, layers.Drop, layers.ReasonQueueFull, "", s.ownPDU(&d, b, m),
-			fmt.Sprintf("%s already wait for the ARP reply from %s: datagram dropped", plural(len(e.queue), "datagram"), nh))
+			say("net.arp.queuefull", "%s already wait for the ARP reply from %s: datagram dropped", count(len(e.queue), "datagram"), nh))
 		return datalink.MAC{}, false
 	}
 	e.queue = append(e.queue, waiting{b: append([]byte(nil), b...), m: m, local: local})
 	if e.timer != nil {
-		s.record(ifi, layers.Note, "", "", nil, fmt.Sprintf("ARP request for %s is out: datagram waits (%s waiting)", nh, plural(len(e.queue), "datagram")))
+		if s.env.Tracing() {
+			s.record(ifi, layers.Note, "", "", nil, say("net.arp.pending", "ARP request for %s is out: datagram waits (%s waiting)", nh, count(len(e.queue), "datagram")))
+		}
 		return datalink.MAC{}, false
 	}
-	s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.arp.wait", "ARP cache has no entry for %s: datagram waits", nh))
+	if s.env.Tracing() {
+		s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.arp.wait", "ARP cache has no entry for %s: datagram waits", nh))
+	}
 	e.tries = 0
 	s.sendARPRequest(ifi, nh, "")
 	e.timer = s.env.After(s.cfg.ARPRetry, func() { s.arpRetry(k, e) })
@@ -164,14 +168,14 @@ func (s *Stack) arpRetry(k arpKey, e *arpEntry) {
 		e.tries++
 		cause := fmt.Sprintf("ARP retry %d of %d", e.tries, s.cfg.ARPRetries)
 		s.record(k.iface, layers.Timeout, "", cause, nil,
-			fmt.Sprintf("no ARP reply from %s after %s: asking again (retry %d of %d)", k.ip, s.cfg.ARPRetry, e.tries, s.cfg.ARPRetries))
+			say("net.arp.retry", "no ARP reply from %s after %s: asking again (retry %d of %d)", k.ip, s.cfg.ARPRetry, e.tries, s.cfg.ARPRetries))
 		s.sendARPRequest(k.iface, k.ip, cause)
 		e.timer = s.env.After(s.cfg.ARPRetry, func() { s.arpRetry(k, e) })
 		return
 	}
 	delete(s.arp.entries, k)
 	s.record(k.iface, layers.Timeout, "", "ARP failed", nil,
-		fmt.Sprintf("ARP for %s failed: no reply to %s; %s dropped", k.ip, plural(e.tries+1, "request"), plural(len(e.queue), "waiting datagram")))
+		say("net.arp.failed", "ARP for %s failed: no reply to %s; %s dropped", k.ip, count(e.tries+1, "request"), count(len(e.queue), "waiting datagram")))
 	for _, w := range e.queue {
 		s.arpFailed(k, w)
 	}
@@ -186,7 +190,7 @@ func (s *Stack) arpFailed(k arpKey, w waiting) {
 		return // cannot happen: w.b was emitted by this stack
 	}
 	s.record(k.iface, layers.Drop, layers.ReasonARPFailed, "ARP failed", s.ownPDU(&d, w.b, w.m),
-		fmt.Sprintf("next hop %s never answered ARP: datagram for %s dropped", k.ip, d.Dst))
+		say("net.arp.failed.drop", "next hop %s never answered ARP: datagram for %s dropped", k.ip, d.Dst))
 	if !w.local {
 		s.sendICMPError(k.iface, d, w.b, ICMPDestUnreachable, ICMPHostUnreachable, 0, w.m, "ARP failed")
 		return
@@ -201,30 +205,30 @@ func (s *Stack) arpFailed(k arpKey, w waiting) {
 func (s *Stack) handleARP(ifi int, payload []byte, m layers.Meta) {
 	a, err := ParseARP(payload)
 	if err != nil {
-		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil, fmt.Sprintf("ARP packet discarded: %v", err))
+		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil, say("net.arp.bad", "ARP packet discarded: %v", err))
 		return
 	}
 	in := &s.ifaces[ifi]
 	switch {
 	case a.Op == RARPRequest || a.Op == RARPReply:
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-			fmt.Sprintf("%s ignored: this node is not a RARP server", a.Summary()))
+			say("net.arp.notrarp", "%s ignored: this node is not a RARP server", arpText(a)))
 		return
 	case a.Op != ARPRequest && a.Op != ARPReply:
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.arpPDU(&a, payload[:ARPLen], m),
-			fmt.Sprintf("ARP packet with unknown opcode %d discarded", a.Op))
+			say("net.arp.opcode", "ARP packet with unknown opcode %d discarded", a.Op))
 		return
 	case in.unaddressed():
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-			fmt.Sprintf("%s ignored: %s has no IPv4 address yet", a.Summary(), in.Name))
+			say("net.arp.noaddr", "%s ignored: %s has no IPv4 address yet", arpText(a), in.Name))
 		return
 	case a.SenderMAC == in.MAC:
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-			"ARP packet sent by this interface came back: ignored")
+			say("net.arp.echo", "ARP packet sent by this interface came back: ignored"))
 		return
 	case a.SenderIP == in.addr:
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-			fmt.Sprintf("address conflict: %s claims this interface's address %s; its claim is not learned", a.SenderMAC, in.addr))
+			say("net.arp.conflict", "address conflict: %s claims this interface's address %s; its claim is not learned", a.SenderMAC, in.addr))
 		return
 	}
 	// An ARP probe (RFC 5227 2.1.1) has sender address 0.0.0.0: nothing to
@@ -239,18 +243,22 @@ func (s *Stack) handleARP(ifi int, payload []byte, m layers.Meta) {
 	if a.TargetIP != in.addr {
 		if !merged {
 			s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-				fmt.Sprintf("ARP %s for %s, not this interface's address %s", arpOpName(a.Op), a.TargetIP, in.addr))
+				say("net.arp.notforme", "ARP %s for %s, not this interface's address %s", opText(a.Op), a.TargetIP, in.addr))
 		}
 		return
 	}
 	if !merged && learnable {
 		s.arp.entries[k] = &arpEntry{mac: a.SenderMAC, expires: s.env.Now() + s.cfg.ARPTimeout}
-		s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.arp.learned", "ARP cache: learned %s is at %s (from its %s)", a.SenderIP, a.SenderMAC, arpOpName(a.Op)))
+		if s.env.Tracing() {
+			s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.arp.learned", "ARP cache: learned %s is at %s (from its %v)", a.SenderIP, a.SenderMAC, opText(a.Op)))
+		}
 	}
 	if a.Op != ARPRequest {
 		return
 	}
-	s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.arp.reply", "ARP request for this interface's address %s from %s: replying", in.addr, a.SenderIP))
+	if s.env.Tracing() {
+		s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: layers.Note}.Say("l3.arp.reply", "ARP request for this interface's address %s from %s: replying", in.addr, a.SenderIP))
+	}
 	reply := ARP{Op: ARPReply, SenderMAC: in.MAC, SenderIP: in.addr, TargetMAC: a.SenderMAC, TargetIP: a.SenderIP}
 	s.arpb = reply.Append(s.arpb[:0])
 	s.link.SendFrame(ifi, a.SenderMAC, datalink.EtherTypeARP, s.arpb, layers.Meta{Cause: "ARP request"})
@@ -266,6 +274,7 @@ func (s *Stack) update(k arpKey, e *arpEntry, mac datalink.MAC) {
 		e.timer = nil
 	}
 	switch {
+	case !s.env.Tracing():
 	case was:
 		ev := layers.Event{Layer: layers.Network, Dir: layers.Note}
 		switch n := len(e.queue); {
@@ -278,7 +287,7 @@ func (s *Stack) update(k arpKey, e *arpEntry, mac datalink.MAC) {
 		}
 		s.recordEvent(k.iface, ev)
 	case old != mac:
-		s.record(k.iface, layers.Note, "", "", nil, fmt.Sprintf("ARP cache: %s moved from %s to %s", k.ip, old, mac))
+		s.record(k.iface, layers.Note, "", "", nil, say("net.arp.moved", "ARP cache: %s moved from %s to %s", k.ip, old, mac))
 	}
 	q := e.queue
 	e.queue, e.tries = nil, 0

@@ -61,6 +61,39 @@
 // when it makes the unit smaller; Inflate never produces more than the
 // original length announced (at most MaxOSIOriginal).
 //
+// # TLS
+//
+// The presentation layer's third job, encryption, is TLS 1.3 (RFC 8446)
+// from crypto/tls. TLSEndpoint runs the library in lock step with the
+// simulator over an in-memory connection: Feed gives it the octets TCP
+// delivered, Output returns the records it wrote, Plaintext the octets it
+// decrypted. ParseTLSRecords cuts a byte stream into records, and
+// TLSEndpoint.Describe names what a record carries (ClientHello,
+// Certificate, Finished, application data, alerts), opening protected
+// records with the secrets the endpoint logged. NewTLSAuthority makes a
+// scenario's CA and server certificate (Ed25519, RFC 8032).
+//
+// In TCP/IP the record layer sits right above TCP, under the application's
+// own framing, which needs plaintext: POP3 over TLS starts with STLS on
+// port 110 (RFC 2595 section 4) or with TLS from the first octet on port
+// 995 (POP3S, RFC 8314 section 3.3). In OSI terms the records are the
+// presentation layer's encrypted transfer syntax. A record (RFC 8446
+// section 5.1 and 5.2):
+//
+//	 0                   1                   2                   3
+//	 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//	+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//	| content type  |  legacy version (0x0303)      |    length     :
+//	+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//	:  (2 octets)   | fragment (length octets): in a protected      |
+//	+-+-+-+-+-+-+-+-+ record (type 23), the AEAD-sealed plaintext,  |
+//	|               the 1-octet inner content type and zero padding,|
+//	|               then the 16-octet AEAD tag                      |
+//	+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//
+// docs/tls.md describes where the records sit, the lock step, the
+// certificates and which octets vary from one run to the next.
+//
 // # Standards
 //
 //   - RFC 5322: message format, header fields, folding (sections 2.1.1,
@@ -72,6 +105,8 @@
 //   - RFC 3629: UTF-8.
 //   - RFC 1939 section 3: byte-stuffing of multi-line responses.
 //   - RFC 1951: DEFLATE (osi profile compression).
+//   - RFC 8446: TLS 1.3 (record layer, handshake, alerts); RFC 2595
+//     section 4: STLS; RFC 8314: implicit TLS for POP3 (port 995).
 //
 // # Not implemented
 //
@@ -79,7 +114,10 @@
 //     GBK or ISO-8859 bodies yet.
 //   - Multipart bodies, attachments, and media types other than text/plain.
 //   - RFC 2047 "Q" encoding when encoding (the Decoder reads it).
-//   - Encryption (a later task): the osi header's flag is reserved.
+//   - Encryption in the osi profile: the osi header's flag is reserved
+//     (TLS runs in the internet profile only).
+//   - TLS 1.2 and below, client certificates, session resumption,
+//     KeyUpdate, and naming ChaCha20-Poly1305 records in the trace.
 //   - Compression in the Internet profile, which has no header to announce
 //     it; the ASN.1/BER transfer syntaxes and presentation-context
 //     negotiation of the OSI presentation protocol (ISO/IEC 8823-1).

@@ -69,8 +69,13 @@ type Options struct {
 // what it did, with sizes in octets (-1 when unknown) and a short sample of
 // the data before and after.
 type Step struct {
-	Name       string // "encoded-word", "charset", "CRLF", "base64", "MIME header", "dot-stuffing" ...
-	Text       string // one line for the trace
+	Name string // "encoded-word", "charset", "CRLF", "base64", "MIME header", "dot-stuffing" ...
+	Text string // one line for the trace
+	// Msg and Args are the message id and arguments of Text (as
+	// layers.Event.Say sets them), so that a trace can say it in another
+	// language.
+	Msg        string
+	Args       []any
 	Before     string // a short sample of the input
 	After      string // a short sample of the output
 	BeforeSize int64
@@ -118,8 +123,8 @@ func Encode(m Mail, opt Options) *Encoded {
 		e.te = Base64
 	case e.te == SevenBit && !seven:
 		e.te = Base64
-		steps = append(steps, Step{Name: "transfer encoding",
-			Text: "7bit was asked for, but the body is not 7bit (non-ASCII octets or lines over 998 octets): base64 instead"})
+		steps = append(steps, Step{Name: "transfer encoding"}.say("l6.step.not7bit",
+			"7bit was asked for, but the body is not 7bit (non-ASCII octets or lines over 998 octets): base64 instead"))
 	}
 
 	for _, f := range m.Header {
@@ -134,12 +139,11 @@ func Encode(m Mail, opt Options) *Encoded {
 			enc := strings.Join(words, " ")
 			steps = append(steps, Step{
 				Name:       "encoded-word",
-				Text:       fmt.Sprintf("%s %s -> %s (RFC 2047: UTF-8 in base64)", name, quoteSample(value, 40), quoteSample(enc, 48)),
 				Before:     value,
 				After:      enc,
 				BeforeSize: int64(len(value)),
 				AfterSize:  int64(len(enc)),
-			})
+			}.say("l6.step.word", "%s %s -> %s (RFC 2047: UTF-8 in base64)", name, quoteSample(value, 40), quoteSample(enc, 48)))
 		}
 	}
 	ownHeader := len(e.header)
@@ -171,43 +175,40 @@ func Encode(m Mail, opt Options) *Encoded {
 	start := bodyStart(m.Body, 24)
 	if chars := m.Body.Chars(); chars >= 0 {
 		steps = append(steps, Step{Name: "charset",
-			Text: fmt.Sprintf("body: %s characters of Unicode text -> %s B of UTF-8 (%s)",
-				layers.Thousands(chars), layers.Thousands(bodyLen), hexSample(start, 6)),
-			Before: start, After: hexSample(start, 12), BeforeSize: chars, AfterSize: bodyLen})
+			Before: start, After: hexSample(start, 12), BeforeSize: chars, AfterSize: bodyLen}.say("l6.step.utf8",
+			"body: %s characters of Unicode text -> %s B of UTF-8 (%s)",
+			layers.Thousands(chars), layers.Thousands(bodyLen), hexSample(start, 6)))
 	} else {
 		steps = append(steps, Step{Name: "charset",
-			Text:   fmt.Sprintf("body: %s B of generated UTF-8 text (seed %d)", layers.Thousands(bodyLen), m.Body.Seed()),
-			Before: start, After: hexSample(start, 12), BeforeSize: -1, AfterSize: bodyLen})
+			Before: start, After: hexSample(start, 12), BeforeSize: -1, AfterSize: bodyLen}.say("l6.step.generated",
+			"body: %s B of generated UTF-8 text (seed %d)", layers.Thousands(bodyLen), m.Body.Seed()))
 	}
 	if e.te != QuotedPrintable {
-		steps = append(steps, Step{Name: "CRLF",
-			Text:       fmt.Sprintf("line ends: %s line breaks -> CRLF, %s B -> %s B", layers.Thousands(breaks), layers.Thousands(bodyLen), layers.Thousands(crlf)),
-			BeforeSize: bodyLen, AfterSize: crlf})
+		steps = append(steps, Step{Name: "CRLF", BeforeSize: bodyLen, AfterSize: crlf}.say("l6.step.crlf",
+			"line ends: %s line breaks -> CRLF, %s B -> %s B", layers.Thousands(breaks), layers.Thousands(bodyLen), layers.Thousands(crlf)))
 	}
 	after := e.bodySample(40)
 	switch e.te {
 	case SevenBit:
 		steps = append(steps, Step{Name: "7bit",
-			Text:   fmt.Sprintf("body: US-ASCII text sent as it is (7bit), %s B", layers.Thousands(bodySize)),
-			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize})
+			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize}.say("l6.step.7bit",
+			"body: US-ASCII text sent as it is (7bit), %s B", layers.Thousands(bodySize)))
 	case Base64:
 		steps = append(steps, Step{Name: "base64",
-			Text: fmt.Sprintf("body: %s B -> base64 %s B in %s lines of at most 76 characters",
-				layers.Thousands(crlf), layers.Thousands(bodySize), layers.Thousands(b64Lines)),
-			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize})
+			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize}.say("l6.step.base64",
+			"body: %s B -> base64 %s B in %s lines of at most 76 characters",
+			layers.Thousands(crlf), layers.Thousands(bodySize), layers.Thousands(b64Lines)))
 	case QuotedPrintable:
 		steps = append(steps, Step{Name: "quoted-printable",
-			Text: fmt.Sprintf("body: %s B -> quoted-printable %s B (non-ASCII octets as =XX, line breaks as CRLF, lines of at most 76 characters)",
-				layers.Thousands(bodyLen), layers.Thousands(bodySize)),
-			Before: start, After: after, BeforeSize: bodyLen, AfterSize: bodySize})
+			Before: start, After: after, BeforeSize: bodyLen, AfterSize: bodySize}.say("l6.step.qp",
+			"body: %s B -> quoted-printable %s B (non-ASCII octets as =XX, line breaks as CRLF, lines of at most 76 characters)",
+			layers.Thousands(bodyLen), layers.Thousands(bodySize)))
 	}
-	steps = append(steps, Step{Name: "MIME header",
-		Text: fmt.Sprintf("header: %d fields, %s B, with MIME-Version: 1.0, Content-Type: text/plain; charset=UTF-8, Content-Transfer-Encoding: %v; then an empty line",
-			e.fields, layers.Thousands(int64(len(e.header))), e.te),
-		BeforeSize: int64(ownHeader), AfterSize: int64(len(e.header))})
-	steps = append(steps, Step{Name: "message",
-		Text:       fmt.Sprintf("mail: %s B (header %s B + body %s B)", layers.Thousands(e.size), layers.Thousands(int64(len(e.header))), layers.Thousands(bodySize)),
-		BeforeSize: bodyLen, AfterSize: e.size})
+	steps = append(steps, Step{Name: "MIME header", BeforeSize: int64(ownHeader), AfterSize: int64(len(e.header))}.say("l6.step.mime",
+		"header: %d fields, %s B, with MIME-Version: 1.0, Content-Type: text/plain; charset=UTF-8, Content-Transfer-Encoding: %v; then an empty line",
+		e.fields, layers.Thousands(int64(len(e.header))), e.te))
+	steps = append(steps, Step{Name: "message", BeforeSize: bodyLen, AfterSize: e.size}.say("l6.step.mail",
+		"mail: %s B (header %s B + body %s B)", layers.Thousands(e.size), layers.Thousands(int64(len(e.header))), layers.Thousands(bodySize)))
 	e.steps = steps
 	return e
 }

@@ -127,13 +127,9 @@ func (s *Stuffer) Octets() (in, out int64) { return s.octetsIn, s.octetsOut }
 
 // Step describes the stuffing done so far, for the trace.
 func (s *Stuffer) Step() Step {
-	return Step{
-		Name: "dot-stuffing",
-		Text: fmt.Sprintf(`dot-stuffing: %s of %s lines started with "." and got another; the line "." ends the block: %s B -> %s B`,
-			layers.Thousands(s.stuffed), layers.Thousands(s.lines), layers.Thousands(s.octetsIn), layers.Thousands(s.octetsOut)),
-		BeforeSize: s.octetsIn,
-		AfterSize:  s.octetsOut,
-	}
+	return Step{Name: "dot-stuffing", BeforeSize: s.octetsIn, AfterSize: s.octetsOut}.say("l6.step.stuff",
+		`dot-stuffing: %s of %s lines started with "." and got another; the line "." ends the block: %s B -> %s B`,
+		layers.Thousands(s.stuffed), layers.Thousands(s.lines), layers.Thousands(s.octetsIn), layers.Thousands(s.octetsOut))
 }
 
 // ErrAfterEnd is returned (wrapped) by Unstuffer.Write for octets that come
@@ -284,11 +280,7 @@ func (u *Unstuffer) Octets() (in, out int64) { return u.in, u.out }
 
 // Step describes the un-stuffing done, for the trace.
 func (u *Unstuffer) Step() Step {
-	return Step{
-		Name: "dot-unstuffing",
-		Text: fmt.Sprintf(`dot-unstuffing: %s lines lost their extra "."; the line "." ended the block: %s B -> %s B`,
-			layers.Thousands(u.unstuffed), layers.Thousands(u.in), layers.Thousands(u.out)),
-		BeforeSize: u.in,
-		AfterSize:  u.out,
-	}
+	return Step{Name: "dot-unstuffing", BeforeSize: u.in, AfterSize: u.out}.say("l6.step.unstuff",
+		`dot-unstuffing: %s lines lost their extra "."; the line "." ended the block: %s B -> %s B`,
+		layers.Thousands(u.unstuffed), layers.Thousands(u.in), layers.Thousands(u.out))
 }

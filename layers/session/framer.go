@@ -100,6 +100,16 @@ func (f *Framer) Expecting() Unit { return f.expect }
 // arrived after the last unit was complete.
 func (f *Framer) Held() int { return len(f.hold) }
 
+// Discard drops the held octets and returns how many there were. A
+// protocol switch calls it: octets that came before the switch and were
+// held must not be read as if they came after it (STLS, RFC 2595 section
+// 4: only what arrives over TLS is protected by it).
+func (f *Framer) Discard() int {
+	n := len(f.hold)
+	f.hold = f.hold[:0]
+	return n
+}
+
 // Feed frames chunk, after any held octets, and returns the pieces found.
 // The pieces and their Data are valid until the next call to Feed. Once Feed
 // has returned an error, the stream cannot be framed any further and every

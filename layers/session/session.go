@@ -243,12 +243,13 @@ func (s *Session) Abort(reason string) {
 	if !s.env.Tracing() {
 		return
 	}
-	resume := "no checkpoint to resume from"
+	e := layers.Event{}.Say("l5.abort", "abort session %d: %s; no checkpoint to resume from", s.id, reason)
 	if n := len(s.checkpoints); n > 0 {
 		c := s.checkpoints[n-1]
-		resume = fmt.Sprintf("the last checkpoint is %d: %s (%s B)", c.N, c.Label, layers.Thousands(c.Octets))
+		e = e.Say("l5.abort.resume", "abort session %d: %s; the last checkpoint is %d: %s (%s B)",
+			s.id, reason, c.N, c.Label, layers.Thousands(c.Octets))
 	}
-	s.note(layers.Event{Text: fmt.Sprintf("abort session %d: %s; %s", s.id, reason, resume)}, reason)
+	s.note(e, reason)
 }
 
 func (s *Session) note(e layers.Event, cause string) {

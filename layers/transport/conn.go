@@ -4,8 +4,6 @@ import (
 	"net/netip"
 	"strconv"
 	"time"
-
-	"github.com/osisim/osisim/layers"
 )
 
 // Conn is one TCP connection: its transmission control block (RFC 9293
@@ -225,14 +223,14 @@ func (c *Conn) windowUpdate() {
 func (c *Conn) Close() {
 	switch c.state {
 	case SynSent, Listen:
-		c.finish(nil, "Close called before the handshake completed")
+		c.finish(nil, say("tcp.why.close.early", "Close called before the handshake completed"))
 	case SynReceived, Established:
 		if c.finQueued {
 			return
 		}
 		c.finQueued = true
 		if c.state == Established {
-			c.setState(FinWait1, "Close called: FIN follows the queued data", "")
+			c.setState(FinWait1, say("tcp.why.close", "Close called: FIN follows the queued data"), "")
 		}
 		c.output()
 	case CloseWait:
@@ -240,7 +238,7 @@ func (c *Conn) Close() {
 			return
 		}
 		c.finQueued = true
-		c.setState(LastAck, "Close called after the peer's FIN: FIN follows the queued data", "")
+		c.setState(LastAck, say("tcp.why.close.last", "Close called after the peer's FIN: FIN follows the queued data"), "")
 		c.output()
 	}
 	c.flush()
@@ -257,31 +255,34 @@ func (c *Conn) Abort() {
 		c.stats.SegmentsSent++
 		c.t.emit(c.local.Addr(), c.remote.Addr(), &r, nil, "abort")
 	}
-	c.finish(ErrAborted, "Abort called: RST sent")
+	c.finish(ErrAborted, say("tcp.why.abort", "Abort called: RST sent"))
 	c.flush()
 }
 
 // setState moves to s and records the change with why it happened.
-func (c *Conn) setState(s State, why, cause string) {
+func (c *Conn) setState(s State, why phrase, cause string) {
 	old := c.state
 	c.state = s
 	if c.t.env.Tracing() {
-		text := old.String() + " -> " + s.String()
-		if why != "" {
-			text += ": " + why
+		e := stateEvent
+		e.Cause = cause
+		if why.msg == "" {
+			e = e.Say("tcp.state", "%v -> %v", old, s)
+		} else {
+			e = e.Say("tcp.state.why", "%v -> %v: %v", old, s, why)
 		}
-		c.t.record(layers.State, "", cause, text)
+		c.t.env.Record(e)
 	}
 }
 
 // finish moves the connection to CLOSED, releases it and schedules Closed.
 // An error close discards both buffers (RFC 9293 3.10.7.4: "all segment
 // queues should be flushed").
-func (c *Conn) finish(err error, why string) {
+func (c *Conn) finish(err error, why phrase) {
 	if c.state == Closed {
 		return
 	}
-	if why != "" {
+	if why.msg != "" {
 		c.setState(Closed, why, "")
 	} else {
 		c.state = Closed

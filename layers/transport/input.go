@@ -1,8 +1,6 @@
 package transport
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/osisim/osisim/layers"
@@ -24,7 +22,7 @@ func (c *Conn) input(seg *Segment) {
 	// it again rather than the plain ACK of the acceptability test.
 	if c.state == SynReceived && seg.Flags&(SYN|ACK|RST) == SYN && seg.Seq == c.irs {
 		if tracing {
-			c.t.record(layers.Note, "", "", "SYN received again: the SYN-ACK was lost, sending it again")
+			c.t.env.Record(noteEvent.Say("tcp.syn.again", "SYN received again: the SYN-ACK was lost, sending it again"))
 		}
 		c.sendSYN("SYN received again")
 		return
@@ -35,7 +33,9 @@ func (c *Conn) input(seg *Segment) {
 	wnd := c.rcvWindow()
 	if !acceptable(seg.Seq, segLen, c.rcvNxt, wnd) {
 		if seg.Flags&RST != 0 {
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST with seq "+c.relRcv(seg.Seq)+" outside the receive window ignored")
+			c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+				return e.Say("tcp.drop.rst.window", "RST with seq %s outside the receive window ignored", c.relRcv(seg.Seq))
+			})
 			return
 		}
 		if c.state == TimeWait && seg.Flags&FIN != 0 {
@@ -50,13 +50,19 @@ func (c *Conn) input(seg *Segment) {
 		switch {
 		case segLen > 0 && seqLEQ(end, c.rcvNxt):
 			c.stats.DuplicatesIn++
-			c.t.record(layers.Drop, layers.ReasonDuplicate, "", "duplicate: seq "+c.relRcv(seg.Seq)+".."+c.relRcv(end)+" already received (RCV.NXT="+c.relRcv(c.rcvNxt)+"): answered ACK")
+			c.t.drop(layers.ReasonDuplicate, func(e layers.Event) layers.Event {
+				return e.Say("tcp.drop.dup", "duplicate: seq %s..%s already received (RCV.NXT=%s): answered ACK", c.relRcv(seg.Seq), c.relRcv(end), c.relRcv(c.rcvNxt))
+			})
 		case segLen > 0 && wnd == 0:
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "receive window is 0: "+strconv.Itoa(len(seg.Payload))+" bytes at seq "+c.relRcv(seg.Seq)+" not accepted, answered ACK")
+			c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+				return e.Say("tcp.drop.zerownd", "receive window is 0: %d bytes at seq %s not accepted, answered ACK", len(seg.Payload), c.relRcv(seg.Seq))
+			})
 		default:
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", fmt.Sprintf(
-				"seq %s..%s outside the receive window %s..%s: answered ACK",
-				c.relRcv(seg.Seq), c.relRcv(end), c.relRcv(c.rcvNxt), c.relRcv(c.rcvNxt+wnd)))
+			c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+				return e.Say("tcp.drop.window",
+					"seq %s..%s outside the receive window %s..%s: answered ACK",
+					c.relRcv(seg.Seq), c.relRcv(end), c.relRcv(c.rcvNxt), c.relRcv(c.rcvNxt+wnd))
+			})
 		}
 		return
 	}
@@ -66,7 +72,9 @@ func (c *Conn) input(seg *Segment) {
 	if seg.Flags&RST != 0 {
 		if seg.Seq != c.rcvNxt {
 			c.sendAck("challenge ACK")
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST at seq "+c.relRcv(seg.Seq)+", not exactly RCV.NXT="+c.relRcv(c.rcvNxt)+": challenge ACK sent (RFC 5961 3.2)")
+			c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+				return e.Say("tcp.drop.rst.challenge", "RST at seq %s, not exactly RCV.NXT=%s: challenge ACK sent (RFC 5961 3.2)", c.relRcv(seg.Seq), c.relRcv(c.rcvNxt))
+			})
 			return
 		}
 		c.resetInput()
@@ -77,29 +85,37 @@ func (c *Conn) input(seg *Segment) {
 	// (RFC 5961 4.2).
 	if seg.Flags&SYN != 0 {
 		c.sendAck("challenge ACK")
-		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "SYN on an open connection: challenge ACK sent (RFC 5961 4.2)")
+		c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+			return e.Say("tcp.drop.syn.challenge", "SYN on an open connection: challenge ACK sent (RFC 5961 4.2)")
+		})
 		return
 	}
 
 	// Fifth check: the ACK field.
 	if seg.Flags&ACK == 0 {
-		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "segment without the ACK bit dropped")
+		c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+			return e.Say("tcp.drop.noack", "segment without the ACK bit dropped")
+		})
 		return
 	}
 	if c.state == SynReceived {
 		if !(seqLT(c.sndUna, seg.Ack) && seqLEQ(seg.Ack, c.sndMax)) {
 			c.t.sendReset(connKey{c.local, c.remote}, seg, "bad ACK in SYN-RECEIVED")
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+strconv.FormatUint(uint64(seg.Ack), 10)+" does not acknowledge our SYN: answered RST")
+			c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+				return e.Say("tcp.drop.badack.rst", "ACK %d does not acknowledge our SYN: answered RST", seg.Ack)
+			})
 			return
 		}
 		c.sndWnd = uint32(seg.Window)
 		c.maxSndWnd = max(c.maxSndWnd, c.sndWnd)
 		c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
-		c.established("ACK of our SYN-ACK received", "ACK received")
+		c.established(say("tcp.why.synack.acked", "ACK of our SYN-ACK received"), "ACK received")
 	}
 	if seqGT(seg.Ack, c.sndMax) {
 		c.sendAck("")
-		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+c.relSnd(seg.Ack)+" acknowledges data not yet sent (SND.NXT="+c.relSnd(c.sndMax)+"): answered ACK")
+		c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+			return e.Say("tcp.drop.ack.unsent", "ACK %s acknowledges data not yet sent (SND.NXT=%s): answered ACK", c.relSnd(seg.Ack), c.relSnd(c.sndMax))
+		})
 		return
 	}
 	finAcked := false
@@ -112,15 +128,15 @@ func (c *Conn) input(seg *Segment) {
 	switch c.state {
 	case FinWait1:
 		if finAcked {
-			c.setState(FinWait2, "our FIN was acknowledged", "ACK received")
+			c.setState(FinWait2, say("tcp.why.fin.acked", "our FIN was acknowledged"), "ACK received")
 		}
 	case Closing:
 		if finAcked {
-			c.enterTimeWait("our FIN was acknowledged")
+			c.enterTimeWait(say("tcp.why.fin.acked", "our FIN was acknowledged"))
 		}
 	case LastAck:
 		if finAcked {
-			c.finish(nil, "our FIN was acknowledged")
+			c.finish(nil, say("tcp.why.fin.acked", "our FIN was acknowledged"))
 			return
 		}
 	}
@@ -156,35 +172,41 @@ func (c *Conn) synSentInput(seg *Segment) {
 			if seg.Flags&RST == 0 {
 				c.t.sendReset(connKey{c.local, c.remote}, seg, "bad ACK in SYN-SENT")
 			}
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "ACK "+strconv.FormatUint(uint64(seg.Ack), 10)+" does not acknowledge our SYN")
+			c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+				return e.Say("tcp.drop.badack", "ACK %d does not acknowledge our SYN", seg.Ack)
+			})
 			return
 		}
 		ackOK = true
 	}
 	if seg.Flags&RST != 0 {
 		if ackOK {
-			c.finish(ErrRefused, "the peer answered our SYN with RST: connection refused")
+			c.finish(ErrRefused, say("tcp.why.refused", "the peer answered our SYN with RST: connection refused"))
 		} else {
-			c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST without ACK ignored in SYN-SENT")
+			c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+				return e.Say("tcp.drop.rst.synsent", "RST without ACK ignored in SYN-SENT")
+			})
 		}
 		return
 	}
 	if seg.Flags&SYN == 0 {
-		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "segment without SYN or RST ignored in SYN-SENT")
+		c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+			return e.Say("tcp.drop.nosyn", "segment without SYN or RST ignored in SYN-SENT")
+		})
 		return
 	}
 	c.irs = seg.Seq
 	c.rcvNxt = seg.Seq + 1
 	c.setPeerMSS(seg.MSS)
 	if len(seg.Payload) > 0 && tracing {
-		c.t.record(layers.Note, "", "", strconv.Itoa(len(seg.Payload))+" bytes of data on the SYN not accepted: the peer will send them again")
+		c.t.env.Record(noteEvent.Say("tcp.syn.data", "%d bytes of data on the SYN not accepted: the peer will send them again", len(seg.Payload)))
 	}
 	if !ackOK {
 		// Simultaneous open (RFC 9293 3.5, figure 8).
 		c.sndWnd = uint32(seg.Window)
 		c.maxSndWnd = c.sndWnd
 		c.sndWl1 = seg.Seq
-		c.setState(SynReceived, "SYN crossed ours (simultaneous open)", "SYN received")
+		c.setState(SynReceived, say("tcp.why.simopen", "SYN crossed ours (simultaneous open)"), "SYN received")
 		c.sendSYN("")
 		return
 	}
@@ -198,7 +220,7 @@ func (c *Conn) synSentInput(seg *Segment) {
 	c.sndWnd = uint32(seg.Window)
 	c.maxSndWnd = c.sndWnd
 	c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
-	c.established("SYN-ACK received", "SYN-ACK received")
+	c.established(say("tcp.why.synack", "SYN-ACK received"), "SYN-ACK received")
 	c.sendAck("")
 	c.output()
 }
@@ -213,7 +235,7 @@ func (c *Conn) setPeerMSS(peer uint16) {
 }
 
 // established enters ESTABLISHED and sets up congestion control.
-func (c *Conn) established(why, cause string) {
+func (c *Conn) established(why phrase, cause string) {
 	c.setState(Established, why, cause)
 	c.cwnd = c.initialWindow()
 	if c.synRetried && c.rtt.rto < 3e9 && !c.rtt.measured {
@@ -221,14 +243,14 @@ func (c *Conn) established(why, cause string) {
 		c.rtt.rto = c.rtt.clamp(3e9)
 	}
 	if c.finQueued {
-		c.setState(FinWait1, "Close was called during the handshake", "")
+		c.setState(FinWait1, say("tcp.why.close.handshake", "Close was called during the handshake"), "")
 	}
 	if c.passive {
 		c.pending |= evAccept
 	}
 	c.pending |= evEstablished
 	if c.t.env.Tracing() {
-		c.t.record(layers.Note, "", "", fmt.Sprintf("effective MSS %d (ours %d); initial cwnd %d bytes (RFC 5681 3.1), peer's window %d",
+		c.t.env.Record(noteEvent.Say("tcp.mss", "effective MSS %d (ours %d); initial cwnd %d bytes (RFC 5681 3.1), peer's window %d",
 			c.mss, c.t.cfg.MSS, c.cwnd, c.sndWnd))
 	}
 }
@@ -238,17 +260,19 @@ func (c *Conn) resetInput() {
 	switch c.state {
 	case SynReceived:
 		if c.passive {
-			c.setState(Listen, "RST received: the half-open connection is dropped, the port keeps listening", "RST received")
-			c.finish(nil, "")
+			c.setState(Listen, say("tcp.why.rst.halfopen", "RST received: the half-open connection is dropped, the port keeps listening"), "RST received")
+			c.finish(nil, phrase{})
 			return
 		}
-		c.finish(ErrRefused, "RST received during a simultaneous open: connection refused")
+		c.finish(ErrRefused, say("tcp.why.rst.simopen", "RST received during a simultaneous open: connection refused"))
 	case TimeWait:
 		// RFC 1337: an RST in TIME-WAIT is ignored, so that it cannot
 		// cut TIME-WAIT short.
-		c.t.record(layers.Drop, layers.ReasonUnaccepted, "", "RST in TIME-WAIT ignored (RFC 1337)")
+		c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
+			return e.Say("tcp.drop.rst.timewait", "RST in TIME-WAIT ignored (RFC 1337)")
+		})
 	default:
-		c.finish(ErrReset, "RST received: connection reset by the peer")
+		c.finish(ErrReset, say("tcp.why.reset", "RST received: connection reset by the peer"))
 	}
 }
 
@@ -311,13 +335,13 @@ func (c *Conn) ackInput(seg *Segment) bool {
 				c.inRecovery = false
 				c.cwnd = min(c.ssthresh, max(c.sndMax-ack, mss)+mss)
 				if tracing {
-					c.t.record(layers.Note, "", "", "ACK "+c.relSnd(ack)+" covers everything sent before the loss: fast recovery ends, cwnd "+strconv.Itoa(int(c.cwnd)))
+					c.t.env.Record(noteEvent.Say("tcp.recovery.end", "ACK %s covers everything sent before the loss: fast recovery ends, cwnd %d", c.relSnd(ack), c.cwnd))
 				}
 			} else {
 				// RFC 6582 3.2 step 4: a partial ACK; the next hole is
 				// lost too. Resend it and deflate cwnd by what was acked.
 				if tracing {
-					c.t.record(layers.Note, "", CauseFast, "partial ACK "+c.relSnd(ack)+" during fast recovery: retransmit the next hole at seq "+c.relSnd(ack)+" (RFC 6582)")
+					c.t.env.Record(withCause(noteEvent, CauseFast).Say("tcp.recovery.partial", "partial ACK %s during fast recovery: retransmit the next hole at seq %s (RFC 6582)", c.relSnd(ack), c.relSnd(ack)))
 				}
 				c.retransmitFirst(CauseFast)
 				if acked >= c.cwnd {
@@ -359,18 +383,18 @@ func (c *Conn) ackInput(seg *Segment) bool {
 			if seqGEQ(ack, c.recover) {
 				c.fastRetransmit()
 			} else if tracing {
-				c.t.record(layers.Note, "", "", "3 duplicate ACKs for seq "+c.relSnd(ack)+", but data sent before the last timeout is still coming back: no fast retransmit (RFC 6582 recover)")
+				c.t.env.Record(noteEvent.Say("tcp.dupack.recover", "3 duplicate ACKs for seq %s, but data sent before the last timeout is still coming back: no fast retransmit (RFC 6582 recover)", c.relSnd(ack)))
 			}
 		case c.inRecovery:
 			// RFC 5681 3.2 step 4: each further duplicate ACK means a segment
 			// left the network; inflate cwnd.
 			c.cwnd += mss
 			if tracing {
-				c.t.record(layers.Note, "", "", "duplicate ACK #"+strconv.Itoa(c.dupAcks)+" for seq "+c.relSnd(ack)+" in fast recovery: cwnd inflated to "+strconv.Itoa(int(c.cwnd)))
+				c.t.env.Record(noteEvent.Say("tcp.dupack.inflate", "duplicate ACK #%d for seq %s in fast recovery: cwnd inflated to %d", c.dupAcks, c.relSnd(ack), c.cwnd))
 			}
 		default:
 			if tracing {
-				c.t.record(layers.Note, "", "", "duplicate ACK #"+strconv.Itoa(c.dupAcks)+" for seq "+c.relSnd(ack)+": a segment after it arrived, it may be lost")
+				c.t.env.Record(noteEvent.Say("tcp.dupack", "duplicate ACK #%d for seq %s: a segment after it arrived, it may be lost", c.dupAcks, c.relSnd(ack)))
 			}
 		}
 	}
@@ -393,7 +417,7 @@ func (c *Conn) fastRetransmit() {
 	c.firstPartial = true
 	c.stats.FastRetransmits++
 	if c.t.env.Tracing() {
-		c.t.record(layers.Note, "", "3 duplicate ACKs", fmt.Sprintf(
+		c.t.env.Record(withCause(noteEvent, "3 duplicate ACKs").Say("tcp.fastrtx",
 			"fast retransmit of seq %s after 3 duplicate ACKs; ssthresh %d, cwnd %d; fast recovery until seq %s is acknowledged",
 			c.relSnd(c.sndUna), c.ssthresh, c.ssthresh+3*mss, c.relSnd(c.recover)))
 	}
@@ -424,7 +448,7 @@ func (c *Conn) dataInput(seg *Segment) {
 		if d > 0 {
 			c.stats.DuplicatesIn++
 			if tracing {
-				c.t.record(layers.Note, "", "", "seq "+c.relRcv(seq)+".."+c.relRcv(seq+d)+" already received: "+strconv.Itoa(int(d))+" duplicate bytes trimmed")
+				c.t.env.Record(noteEvent.Say("tcp.trim.dup", "seq %s..%s already received: %d duplicate bytes trimmed", c.relRcv(seq), c.relRcv(seq+d), d))
 			}
 		}
 		payload = payload[d:]
@@ -434,7 +458,7 @@ func (c *Conn) dataInput(seg *Segment) {
 	if wnd := c.rcvWindow(); uint32(len(payload)) > wnd-(seq-c.rcvNxt) {
 		keep := wnd - (seq - c.rcvNxt)
 		if tracing {
-			c.t.record(layers.Note, "", "", strconv.Itoa(len(payload)-int(keep))+" bytes beyond the receive window trimmed")
+			c.t.env.Record(noteEvent.Say("tcp.trim.window", "%d bytes beyond the receive window trimmed", len(payload)-int(keep)))
 		}
 		payload = payload[:keep]
 		fin = false
@@ -489,11 +513,13 @@ func (c *Conn) drainOutOfOrder() {
 	}
 	c.ooo = c.ooo[:copy(c.ooo, c.ooo[i:])]
 	if c.t.env.Tracing() {
-		text := "hole filled: seq " + c.relRcv(from) + ".." + c.relRcv(c.rcvNxt) + " from the out-of-order queue delivered in order"
 		if len(c.ooo) > 0 {
-			text += "; " + c.holes()
+			c.t.env.Record(noteEvent.Say("tcp.ooo.filled.more", "hole filled: seq %s..%s from the out-of-order queue delivered in order; %v",
+				c.relRcv(from), c.relRcv(c.rcvNxt), c.holes()))
+		} else {
+			c.t.env.Record(noteEvent.Say("tcp.ooo.filled", "hole filled: seq %s..%s from the out-of-order queue delivered in order",
+				c.relRcv(from), c.relRcv(c.rcvNxt)))
 		}
-		c.t.record(layers.Note, "", "", text)
 	}
 }
 
@@ -525,27 +551,26 @@ func (c *Conn) queueOutOfOrder(start, end uint32) {
 		c.ooo = append(c.ooo[:i+1], c.ooo[j:]...)
 	}
 	if c.t.env.Tracing() {
-		c.t.record(layers.Note, "", "", "out of order: seq "+c.relRcv(start)+".."+c.relRcv(end)+" queued; "+c.holes())
+		c.t.env.Record(noteEvent.Say("tcp.ooo.queued", "out of order: seq %s..%s queued; %v", c.relRcv(start), c.relRcv(end), c.holes()))
 	}
 }
 
 // holes lists the gaps before and between the queued ranges:
 // "hole 2921..4381" or "holes 2921..4381, 5841..7301".
-func (c *Conn) holes() string {
+func (c *Conn) holes() phrase {
 	var b strings.Builder
-	b.WriteString("hole")
-	if len(c.ooo) > 1 {
-		b.WriteString("s")
-	}
 	from := c.rcvNxt
 	for i, r := range c.ooo {
 		if i > 0 {
-			b.WriteString(",")
+			b.WriteString(", ")
 		}
-		b.WriteString(" " + c.relRcv(from) + ".." + c.relRcv(r.start))
+		b.WriteString(c.relRcv(from) + ".." + c.relRcv(r.start))
 		from = r.end
 	}
-	return b.String()
+	if len(c.ooo) > 1 {
+		return say("tcp.holes", "holes %s", b.String())
+	}
+	return say("tcp.hole", "hole %s", b.String())
 }
 
 // finInput processes the peer's FIN once every byte before it arrived
@@ -555,17 +580,17 @@ func (c *Conn) finInput() {
 	c.pending |= evPeerClosed
 	switch c.state {
 	case Established:
-		c.setState(CloseWait, "the peer's FIN arrived: it will send no more data", "FIN received")
+		c.setState(CloseWait, say("tcp.why.fin", "the peer's FIN arrived: it will send no more data"), "FIN received")
 	case FinWait1:
-		c.setState(Closing, "the peer's FIN crossed ours (simultaneous close)", "FIN received")
+		c.setState(Closing, say("tcp.why.simclose", "the peer's FIN crossed ours (simultaneous close)"), "FIN received")
 	case FinWait2:
-		c.enterTimeWait("the peer's FIN arrived")
+		c.enterTimeWait(say("tcp.why.fin.timewait", "the peer's FIN arrived"))
 	}
 }
 
 // enterTimeWait enters TIME-WAIT for 2*MSL (RFC 9293 3.6.1).
-func (c *Conn) enterTimeWait(why string) {
-	c.setState(TimeWait, why+"; waiting 2*MSL = "+seconds(2*c.t.cfg.MSL), "")
+func (c *Conn) enterTimeWait(why phrase) {
+	c.setState(TimeWait, say("tcp.why.timewait", "%v; waiting 2*MSL = %s", why, seconds(2*c.t.cfg.MSL)), "")
 	c.rto.kill()
 	c.persist.kill()
 	c.persisting = false

@@ -2,10 +2,7 @@ package transport
 
 import (
 	"fmt"
-	"strconv"
 	"time"
-
-	"github.com/osisim/osisim/layers"
 )
 
 // Meta.Cause values of segments that this package resends.
@@ -31,9 +28,9 @@ func (c *Conn) advertise() uint16 {
 	if c.t.env.Tracing() && c.state.synchronized() {
 		switch {
 		case w == 0 && c.lastAdvWnd != 0:
-			c.t.record(layers.Note, "", "", "receive buffer full ("+strconv.Itoa(c.rbuf.n)+" bytes not yet read by the application): advertising window 0")
+			c.t.env.Record(noteEvent.Say("tcp.wnd.full", "receive buffer full (%d bytes not yet read by the application): advertising window 0", c.rbuf.n))
 		case w != 0 && c.lastAdvWnd == 0:
-			c.t.record(layers.Note, "", "", "window update: advertising window "+strconv.Itoa(int(w))+" again after the application read data")
+			c.t.env.Record(noteEvent.Say("tcp.wnd.update", "window update: advertising window %d again after the application read data", w))
 		}
 	}
 	c.lastAdvWnd = w
@@ -178,13 +175,11 @@ func (c *Conn) armTimers() {
 		c.persistDelay = c.rtt.rto
 		c.persist.set(c.persistDelay)
 		if c.t.env.Tracing() {
-			var text string
 			if c.sndWnd == 0 {
-				text = "peer's window is 0: sending stops, first zero-window probe in " + seconds(c.persistDelay)
+				c.t.env.Record(noteEvent.Say("tcp.wnd.zero", "peer's window is 0: sending stops, first zero-window probe in %s", seconds(c.persistDelay)))
 			} else {
-				text = "peer's window (" + strconv.Itoa(int(c.sndWnd)) + ") too small for a segment: waiting, persist timer " + seconds(c.persistDelay)
+				c.t.env.Record(noteEvent.Say("tcp.wnd.small", "peer's window (%d) too small for a segment: waiting, persist timer %s", c.sndWnd, seconds(c.persistDelay)))
 			}
-			c.t.record(layers.Note, "", "", text)
 		}
 	}
 }
@@ -202,7 +197,7 @@ func (c *Conn) stopPersist(old uint32) {
 		c.sndNxt = c.sndUna
 	}
 	if c.t.env.Tracing() && old == 0 {
-		c.t.record(layers.Note, "", "", "peer's window opened: 0 -> "+strconv.Itoa(int(c.sndWnd))+", sending resumes")
+		c.t.env.Record(noteEvent.Say("tcp.wnd.open", "peer's window opened: 0 -> %d, sending resumes", c.sndWnd))
 	}
 }
 
@@ -237,14 +232,16 @@ func (c *Conn) onRTO() {
 	old := c.rtt.rto
 	c.stats.Timeouts++
 	if c.retries >= c.t.cfg.MaxRetries {
-		what := "seq " + c.relSnd(c.sndUna)
+		var what phrase
 		switch c.state {
 		case SynSent:
-			what = "the SYN"
+			what = say("tcp.what.rtx.syn", "the SYN was retransmitted %d times (MaxRetries) without an acknowledgment", c.retries)
 		case SynReceived:
-			what = "the SYN-ACK"
+			what = say("tcp.what.rtx.synack", "the SYN-ACK was retransmitted %d times (MaxRetries) without an acknowledgment", c.retries)
+		default:
+			what = say("tcp.what.rtx", "seq %s was retransmitted %d times (MaxRetries) without an acknowledgment", c.relSnd(c.sndUna), c.retries)
 		}
-		c.giveUp(CauseRTO, old, fmt.Sprintf("%s was retransmitted %d times (MaxRetries) without an acknowledgment", what, c.retries))
+		c.giveUp(CauseRTO, old, what)
 		return
 	}
 	c.retries++
@@ -257,7 +254,7 @@ func (c *Conn) onRTO() {
 			if c.state == SynReceived {
 				what = "SYN-ACK"
 			}
-			c.t.record(layers.Timeout, "", CauseRTO, "RTO "+seconds(old)+" expired for the "+what+": retransmit, RTO now "+seconds(c.rtt.rto))
+			c.t.env.Record(timerEvent(CauseRTO).Say("tcp.rto.syn", "RTO %s expired for the %s: retransmit, RTO now %s", seconds(old), what, seconds(c.rtt.rto)))
 		}
 		c.stats.RetransmitsRTO++
 		c.sendSYN(CauseRTO)
@@ -273,7 +270,7 @@ func (c *Conn) onRTO() {
 	c.sndNxt = c.sndUna
 	c.rtxCause = CauseRTO
 	if c.t.env.Tracing() {
-		c.t.record(layers.Timeout, "", CauseRTO, fmt.Sprintf(
+		c.t.env.Record(timerEvent(CauseRTO).Say("tcp.rto",
 			"RTO %s expired for seq %s: retransmit, RTO now %s; ssthresh %d, cwnd %d (retry %d of %d)",
 			seconds(old), c.relSnd(c.sndUna), seconds(c.rtt.rto), c.ssthresh, c.cwnd, c.retries, c.t.cfg.MaxRetries))
 	}
@@ -283,12 +280,16 @@ func (c *Conn) onRTO() {
 
 // giveUp ends the connection after MaxRetries unanswered retransmissions
 // (RFC 1122 4.2.3.5, threshold R2).
-func (c *Conn) giveUp(timer string, last time.Duration, what string) {
-	err := fmt.Errorf("%w: %s", ErrTimeout, what)
+func (c *Conn) giveUp(timer string, last time.Duration, what phrase) {
+	err := fmt.Errorf("%w: %v", ErrTimeout, what)
 	if c.t.env.Tracing() {
-		c.t.record(layers.Timeout, "", timer, timer+" "+seconds(last)+" expired again: giving up, "+what)
+		if timer == CauseRTO {
+			c.t.env.Record(timerEvent(timer).Say("tcp.giveup.rto", "RTO %s expired again: giving up, %v", seconds(last), what))
+		} else {
+			c.t.env.Record(timerEvent(timer).Say("tcp.giveup.persist", "persist timer %s expired again: giving up, %v", seconds(last), what))
+		}
 	}
-	c.finish(err, "connection timed out")
+	c.finish(err, say("tcp.why.timeout", "connection timed out"))
 }
 
 // onPersist runs when the persist timer expires (RFC 9293 3.8.6.1, RFC 1122
@@ -305,7 +306,7 @@ func (c *Conn) onPersist() {
 		n := min(c.dataEnd-c.sndNxt, c.sndWnd, uint32(c.mss))
 		if n > 0 && c.sndNxt == c.sndUna {
 			if c.t.env.Tracing() {
-				c.t.record(layers.Timeout, "", "persist", "persist timer "+seconds(c.persistDelay)+" expired: sending "+strconv.Itoa(int(n))+" bytes into the small window")
+				c.t.env.Record(timerEvent("persist").Say("tcp.persist.small", "persist timer %s expired: sending %d bytes into the small window", seconds(c.persistDelay), n))
 			}
 			c.transmit(c.sndNxt, int(n), false, "")
 			c.sndNxt += n
@@ -315,7 +316,7 @@ func (c *Conn) onPersist() {
 		return
 	}
 	if c.probes >= c.t.cfg.MaxRetries {
-		c.giveUp("persist timer", c.persistDelay, fmt.Sprintf("%d zero-window probes in a row went unanswered", c.probes))
+		c.giveUp("persist timer", c.persistDelay, say("tcp.what.probes", "%d zero-window probes in a row went unanswered", c.probes))
 		return
 	}
 	c.probes++
@@ -338,7 +339,7 @@ func (c *Conn) onPersist() {
 	c.persistDelay = min(2*c.persistDelay, c.t.cfg.MaxRTO)
 	c.persist.set(c.persistDelay)
 	if c.t.env.Tracing() {
-		c.t.record(layers.Timeout, "", CauseProbe, "persist timer "+seconds(old)+" expired: zero-window probe, 1 byte at seq "+c.relSnd(seq)+"; next probe in "+seconds(c.persistDelay))
+		c.t.env.Record(timerEvent(CauseProbe).Say("tcp.persist.probe", "persist timer %s expired: zero-window probe, 1 byte at seq %s; next probe in %s", seconds(old), c.relSnd(seq), seconds(c.persistDelay)))
 	}
 }
 
@@ -349,9 +350,9 @@ func (c *Conn) onTimeWait() {
 		return
 	}
 	if c.t.env.Tracing() {
-		c.t.record(layers.Timeout, "", "TIME-WAIT", "TIME-WAIT "+seconds(2*c.t.cfg.MSL)+" (2*MSL) expired: no old duplicate can arrive any more")
+		c.t.env.Record(timerEvent("TIME-WAIT").Say("tcp.timewait", "TIME-WAIT %s (2*MSL) expired: no old duplicate can arrive any more", seconds(2*c.t.cfg.MSL)))
 	}
-	c.finish(nil, "connection closed")
+	c.finish(nil, say("tcp.why.closed", "connection closed"))
 }
 
 // initialWindow is IW of RFC 5681 3.1 (RFC 3390): 4, 3 or 2 segments by

@@ -190,7 +190,7 @@ func (t *TCP) Listen(port uint16, accept func(*Conn)) error {
 	}
 	t.listeners[port] = accept
 	if t.env.Tracing() {
-		t.record(layers.State, "", "", "CLOSED -> LISTEN: passive open on port "+Port(port).String())
+		t.env.Record(stateEvent.Say("tcp.listen", "CLOSED -> LISTEN: passive open on port %v", Port(port)))
 	}
 	return nil
 }
@@ -203,7 +203,7 @@ func (t *TCP) Unlisten(port uint16) {
 	}
 	delete(t.listeners, port)
 	if t.env.Tracing() {
-		t.record(layers.State, "", "", "LISTEN -> CLOSED: port "+Port(port).String()+" no longer accepts connections")
+		t.env.Record(stateEvent.Say("tcp.unlisten", "LISTEN -> CLOSED: port %v no longer accepts connections", Port(port)))
 	}
 }
 
@@ -227,7 +227,7 @@ func (t *TCP) Dial(local netip.Addr, remote netip.AddrPort, h Handler) (*Conn, e
 	}
 	c := t.newConn(netip.AddrPortFrom(local, port), remote)
 	c.h = h
-	c.setState(SynSent, "active open from port "+strconv.Itoa(int(port))+" to "+remote.String(), "")
+	c.setState(SynSent, say("tcp.why.open", "active open from port %d to %v", port, remote), "")
 	c.sendSYN("")
 	c.rto.set(c.rtt.rto)
 	c.flush()
@@ -313,7 +313,7 @@ func (t *TCP) HandleSegment(src, dst netip.Addr, b []byte, m layers.Meta) {
 		if errors.Is(err, ErrChecksum) {
 			reason = layers.ReasonChecksum
 		}
-		t.record(layers.Drop, reason, "", "segment dropped: "+err.Error())
+		t.drop(reason, func(e layers.Event) layers.Event { return e.Say("tcp.drop.bad", "segment dropped: %v", err) })
 		return
 	}
 	key := connKey{netip.AddrPortFrom(dst, seg.DstPort), netip.AddrPortFrom(src, seg.SrcPort)}
@@ -327,20 +327,22 @@ func (t *TCP) HandleSegment(src, dst netip.Addr, b []byte, m layers.Meta) {
 		t.listenInput(key, &seg)
 		return
 	}
-	t.closedInput(key, &seg, layers.ReasonPortClosed, "port "+strconv.Itoa(int(seg.DstPort))+" closed")
+	t.closedInput(key, &seg, layers.ReasonPortClosed, say("tcp.what.closed", "port %d closed", seg.DstPort))
 }
 
 // closedInput answers a segment that belongs to no connection, as RFC 9293
 // 3.10.7.1 says for the CLOSED state: an RST is dropped; anything else gets
 // an RST that the sender will accept. Drops are recorded even when nothing
 // traces, so that the run's drop counts do not depend on the trace.
-func (t *TCP) closedInput(key connKey, seg *Segment, reason layers.Reason, what string) {
+func (t *TCP) closedInput(key connKey, seg *Segment, reason layers.Reason, what phrase) {
 	if seg.Flags&RST != 0 {
-		t.record(layers.Drop, layers.ReasonNoConn, "", what+": RST for no connection ignored")
+		t.drop(layers.ReasonNoConn, func(e layers.Event) layers.Event {
+			return e.Say("tcp.drop.rst.noconn", "%v: RST for no connection ignored", what)
+		})
 		return
 	}
-	t.sendReset(key, seg, what)
-	t.record(layers.Drop, reason, "", what+": answered RST")
+	t.sendReset(key, seg, what.String())
+	t.drop(reason, func(e layers.Event) layers.Event { return e.Say("tcp.drop.reset", "%v: answered RST", what) })
 }
 
 // sendReset sends the RST of RFC 9293 3.10.7.1: <SEQ=SEG.ACK><CTL=RST> if
@@ -360,13 +362,17 @@ func (t *TCP) sendReset(key connKey, seg *Segment, cause string) {
 func (t *TCP) listenInput(key connKey, seg *Segment) {
 	switch {
 	case seg.Flags&RST != 0:
-		t.record(layers.Drop, layers.ReasonNoConn, "", "RST for no connection on listening port "+strconv.Itoa(int(seg.DstPort))+" ignored")
+		t.drop(layers.ReasonNoConn, func(e layers.Event) layers.Event {
+			return e.Say("tcp.drop.rst.listen", "RST for no connection on listening port %d ignored", seg.DstPort)
+		})
 		return
 	case seg.Flags&ACK != 0:
-		t.closedInput(key, seg, layers.ReasonNoConn, "no connection from "+key.remote.String()+" on port "+strconv.Itoa(int(seg.DstPort)))
+		t.closedInput(key, seg, layers.ReasonNoConn, say("tcp.what.noconn", "no connection from %v on port %d", key.remote, seg.DstPort))
 		return
 	case seg.Flags&SYN == 0:
-		t.record(layers.Drop, layers.ReasonNoConn, "", "segment without SYN for listening port "+strconv.Itoa(int(seg.DstPort))+" dropped")
+		t.drop(layers.ReasonNoConn, func(e layers.Event) layers.Event {
+			return e.Say("tcp.drop.nosyn.listen", "segment without SYN for listening port %d dropped", seg.DstPort)
+		})
 		return
 	}
 	c := t.newConn(key.local, key.remote)
@@ -380,9 +386,9 @@ func (t *TCP) listenInput(key connKey, seg *Segment) {
 	c.sndWl1 = seg.Seq
 	c.stats.SegmentsReceived++
 	if len(seg.Payload) > 0 && t.env.Tracing() {
-		t.record(layers.Note, "", "", fmt.Sprintf("%d bytes of data on the SYN not accepted: the peer will send them again", len(seg.Payload)))
+		t.env.Record(noteEvent.Say("tcp.syn.data", "%d bytes of data on the SYN not accepted: the peer will send them again", len(seg.Payload)))
 	}
-	c.setState(SynReceived, "SYN from "+key.remote.String()+" on port "+Port(key.local.Port()).String(), "SYN received")
+	c.setState(SynReceived, say("tcp.why.syn", "SYN from %v on port %v", key.remote, Port(key.local.Port())), "SYN received")
 	c.sendSYN("")
 	c.rto.set(c.rtt.rto)
 	c.flush()
@@ -403,10 +409,6 @@ func (t *TCP) parentSlice(n int) []uint64 {
 	s := t.idSlab[:0:n]
 	t.idSlab = t.idSlab[n:]
 	return s
-}
-
-func (t *TCP) record(dir layers.Dir, reason layers.Reason, cause, text string) {
-	t.env.Record(layers.Event{Layer: layers.Transport, Dir: dir, Reason: reason, Cause: cause, Text: text})
 }
 
 // seconds prints a duration as "1.000 s".

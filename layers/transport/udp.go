@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strconv"
 
 	"github.com/osisim/osisim/layers"
 )
@@ -82,13 +81,12 @@ func (u *UDP) HandleDatagram(src, dst netip.Addr, b []byte, m layers.Meta) (unre
 		if errors.Is(err, ErrChecksum) {
 			reason = layers.ReasonChecksum
 		}
-		u.env.Record(layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: reason, Text: "datagram dropped: " + err.Error()})
+		u.env.Record(dropEvent(reason).Say("udp.drop.bad", "datagram dropped: %v", err))
 		return false
 	}
 	recv, ok := u.binds[d.DstPort]
 	if !ok {
-		u.env.Record(layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: layers.ReasonPortClosed,
-			Text: "UDP port " + strconv.Itoa(int(d.DstPort)) + " closed: nothing bound, ICMP port unreachable is due"})
+		u.env.Record(dropEvent(layers.ReasonPortClosed).Say("udp.drop.closed", "UDP port %d closed: nothing bound, ICMP port unreachable is due", d.DstPort))
 		return true
 	}
 	recv(netip.AddrPortFrom(src, d.SrcPort), dst, append([]byte(nil), d.Payload...))

@@ -38,7 +38,7 @@
   var ROW = 26;
 
   var st = {
-    model: D.models[0], lang: 'en', cur: 0, F: [], playing: false, timer: null, speed: 1,
+    model: D.models[0], lang: D.scenario.lang === 'zh' ? 'zh' : 'en', cur: 0, F: [], playing: false, timer: null, speed: 1,
     open: {}, // sections opened or closed by hand
     sel: null, // the selected section or field: {sec: i, fld: j or -1}
     filter: { node: '', layer: 0, proto: '', marked: false }
@@ -50,6 +50,9 @@
     return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
   }
   function t(k) { return T[st.lang][k] || T.en[k] || k; }
+  // An event's text and a PDU's summary in the page's language.
+  function tx(e) { return st.lang === 'zh' && e.text_zh ? e.text_zh : e.text; }
+  function sm(p) { return st.lang === 'zh' && p.summary_zh ? p.summary_zh : p.summary; }
   function secs(ns) {
     var us = Math.floor(ns / 1000);
     var s = String(Math.floor(us / 1e6));
@@ -151,8 +154,8 @@
     var e = E[i];
     var ml = modelLayer(e.layer);
     var cls = 'row' + (i === st.cur ? ' sel' : '') + (e.mark ? ' m-' + e.mark : '') + (e.chapter ? ' chapter' : '');
-    var what = e.pdu && (e.dir === 'down' || e.dir === 'forward') ? e.pdu.summary : e.text;
-    var title = '#' + e.seq + ' ' + secs(e.t_ns) + ' s ' + e.node + (e.iface ? '.' + e.iface : '') + ' ' + e.text +
+    var what = e.pdu && (e.dir === 'down' || e.dir === 'forward') ? sm(e.pdu) : tx(e);
+    var title = '#' + e.seq + ' ' + secs(e.t_ns) + ' s ' + e.node + (e.iface ? '.' + e.iface : '') + ' ' + tx(e) +
       (e.cause ? ' [' + e.cause + ']' : '') + (e.reason ? ' (' + e.reason + ')' : '');
     return '<div class="' + cls + '" data-i="' + i + '" title="' + esc(title) + '">' +
       '<span class="seq">' + e.seq + '</span><span class="nd">' + esc(e.node) + '</span>' +
@@ -242,11 +245,11 @@
     var ml = modelLayer(e.layer);
     var h = '<span class="mono">#' + e.seq + '</span> &nbsp;' + secs(e.t_ns) + ' s &nbsp;<b>' + esc(e.node) +
       (e.iface ? '.' + esc(e.iface) : '') + '</b> &nbsp;<span class="lay" style="color:' + layerColor(topOSI(ml)) + '">L' + ml + ' ' +
-      esc(modelLayerName(ml)) + '</span> ' + DIRSYM[e.dir] + ' ' + esc(T[st.lang].dirs[e.dir] || e.dir) + ': ' + esc(e.text);
+      esc(modelLayerName(ml)) + '</span> ' + DIRSYM[e.dir] + ' ' + esc(T[st.lang].dirs[e.dir] || e.dir) + ': ' + esc(tx(e));
     if (e.reason) h += ' <span class="why">[' + esc(t('reason')) + ': ' + esc(e.reason) + ']</span>';
     if (e.cause) h += ' <span class="why">[' + esc(t('cause')) + ': ' + esc(e.cause) + ']</span>';
     $('caption').innerHTML = h;
-    $('caption').title = e.text;
+    $('caption').title = tx(e);
   }
 
   // The topology, with the current event's PDU on its link or node.
@@ -352,9 +355,9 @@
     }
     var h = show.map(function (i) {
       var x = E[i];
-      var what = x.pdu ? x.pdu.summary : x.text;
-      if (x.dir === 'up' || x.dir === 'drop' || x.dir === 'wire') what = x.text;
-      return '<div data-i="' + i + '" class="' + (i === st.cur ? 'cur' : '') + (x.dir === 'drop' ? ' drop' : '') + '" title="' + esc('#' + x.seq + ' ' + x.text) + '">' +
+      var what = x.pdu ? sm(x.pdu) : tx(x);
+      if (x.dir === 'up' || x.dir === 'drop' || x.dir === 'wire') what = tx(x);
+      return '<div data-i="' + i + '" class="' + (i === st.cur ? 'cur' : '') + (x.dir === 'drop' ? ' drop' : '') + '" title="' + esc('#' + x.seq + ' ' + tx(x)) + '">' +
         DIRSYM[x.dir] + ' ' + esc(what) + '</div>';
     }).join('');
     if (list.length > show.length) h += '<div class="more">+' + (list.length - show.length) + ' ' + esc(t('more')) + '</div>';
@@ -582,7 +585,7 @@
     var sc = D.scenario;
     var title = st.lang === 'zh' && sc.title_zh ? sc.title_zh : sc.title;
     $('scenario').textContent = sc.name + ' \u2014 ' + title + ' (seed ' + sc.seed + ')';
-    $('scenario').title = sc.summary || '';
+    $('scenario').title = (st.lang === 'zh' && sc.summary_zh ? sc.summary_zh : sc.summary) || '';
     buildSwitches();
     buildFilters();
     buildLegend();
@@ -680,7 +683,7 @@
   $('tl').addEventListener('click', function (ev) { select(timelineIndex(ev)); });
   $('tl').addEventListener('mousemove', function (ev) {
     var e = E[timelineIndex(ev)];
-    $('timeline').title = '#' + e.seq + ' ' + e.node + ': ' + e.text + (e.cause ? ' [' + e.cause + ']' : '');
+    $('timeline').title = '#' + e.seq + ' ' + e.node + ': ' + tx(e) + (e.cause ? ' [' + e.cause + ']' : '');
   });
   document.addEventListener('keydown', function (ev) {
     var tag = (ev.target.tagName || '').toLowerCase();

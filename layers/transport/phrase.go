@@ -1,0 +1,59 @@
+package transport
+
+import (
+	"fmt"
+
+	"github.com/osisim/osisim/layers"
+)
+
+// phrase is a part of a trace text with a message id of its own (the why
+// of a state change, the holes of the out-of-order queue): it prints its
+// English template formatted with its arguments, and a renderer in another
+// language formats its own template of the id with the same arguments (see
+// layers.Event.Say). The zero phrase says nothing.
+type phrase struct {
+	msg, en string
+	args    []any
+}
+
+// say returns the phrase of message id msg with English template en.
+func say(msg, en string, args ...any) phrase { return phrase{msg: msg, en: en, args: args} }
+
+// String returns the English text.
+func (p phrase) String() string { return fmt.Sprintf(p.en, p.args...) }
+
+// Phrase returns the message id and arguments.
+func (p phrase) Phrase() (string, []any) { return p.msg, p.args }
+
+// The bases of the transport layer's events.
+var (
+	noteEvent  = layers.Event{Layer: layers.Transport, Dir: layers.Note}
+	stateEvent = layers.Event{Layer: layers.Transport, Dir: layers.State}
+)
+
+// timerEvent is the base of a timer's event with its cause.
+func timerEvent(cause string) layers.Event {
+	return layers.Event{Layer: layers.Transport, Dir: layers.Timeout, Cause: cause}
+}
+
+// dropEvent is the base of a drop with its reason.
+func dropEvent(reason layers.Reason) layers.Event {
+	return layers.Event{Layer: layers.Transport, Dir: layers.Drop, Reason: reason}
+}
+
+// withCause returns e with its cause set.
+func withCause(e layers.Event, cause string) layers.Event {
+	e.Cause = cause
+	return e
+}
+
+// drop records a drop of the transport layer. A drop is recorded even when
+// nothing traces, since the run's drop counts need it, but its text is
+// built only when something does: say adds it to the event.
+func (t *TCP) drop(reason layers.Reason, say func(layers.Event) layers.Event) {
+	e := dropEvent(reason)
+	if t.env.Tracing() {
+		e = say(e)
+	}
+	t.env.Record(e)
+}
