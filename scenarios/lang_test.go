@@ -2,13 +2,9 @@ package scenarios
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/osisim/osisim/layers"
 	"github.com/osisim/osisim/sim"
@@ -21,15 +17,7 @@ func zhStory(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	rec := sim.NewTextRecorder(&buf, sim.TextOptions{Model: layers.OSI7, Lang: layers.ZH, NodeWidth: NodeWidth(f)})
-	if _, err := Run(f, Options{Seed: f.Seed, Recorder: rec}); err != nil {
-		t.Fatal(err)
-	}
-	if err := rec.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
+	return storyOf(t, f, layers.ZH, false)
 }
 
 var englishLayerName = regexp.MustCompile(`(?i)(physical|data link|network|transport|session|presentation|application) layer`)
@@ -52,20 +40,7 @@ func TestChineseStoryHasNoEnglishLayerNames(t *testing.T) {
 // with testdata/pop3-retr.zh.golden (go test ./scenarios -run GoldenStoryZH
 // -update rewrites it).
 func TestGoldenStoryZH(t *testing.T) {
-	got := zhStory(t)
-	golden := filepath.Join("testdata", "pop3-retr.zh.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("story differs from %s (-want +got):\n%s", golden, diff)
-	}
+	compareGolden(t, "pop3-retr.zh.golden", zhStory(t))
 }
 
 // englishSentence finds three or more ASCII lowercase words in a row: an

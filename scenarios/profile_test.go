@@ -261,3 +261,17 @@ func TestOSIProfileCheckpointSPDU(t *testing.T) {
 		t.Errorf("checkpoint SPDU sent by the client: %v, read by the server: %v; want both", sent, read)
 	}
 }
+
+// TestGoldenStoryProfiles compares the default lesson's story in the osi
+// profile, without and with compression, with its golden file: the
+// textbook's seven nested headers, and DEFLATE at the presentation layer.
+func TestGoldenStoryProfiles(t *testing.T) {
+	for _, tt := range []struct {
+		golden   string
+		compress bool
+	}{{"pop3-retr.osi.golden", false}, {"pop3-retr.osi-compress.golden", true}} {
+		t.Run(tt.golden, func(t *testing.T) {
+			compareGolden(t, tt.golden, storyOf(t, osiScenario(t, tt.compress), layers.EN, true))
+		})
+	}
+}

@@ -227,32 +227,47 @@ func TestGoldenStory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var buf bytes.Buffer
-			rec := sim.NewTextRecorder(&buf, sim.TextOptions{Model: layers.OSI7, Lang: layers.EN, NodeWidth: NodeWidth(f)})
-			res, err := Run(f, Options{Seed: f.Seed, Recorder: rec})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := rec.Flush(); err != nil {
-				t.Fatal(err)
-			}
-			buf.WriteString("\n" + res.Summary() + "\n")
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-				t.Errorf("story differs from %s (-want +got):\n%s", golden, diff)
-			}
+			compareGolden(t, name+".golden", storyOf(t, f, layers.EN, true))
 		})
+	}
+}
+
+// storyOf runs f with its own seed and returns the text story in lang,
+// followed by the run's summary when withSummary is set.
+func storyOf(t *testing.T, f *File, lang layers.Lang, withSummary bool) string {
+	t.Helper()
+	var buf bytes.Buffer
+	rec := sim.NewTextRecorder(&buf, sim.TextOptions{Model: layers.OSI7, Lang: lang, NodeWidth: NodeWidth(f)})
+	res, err := Run(f, Options{Seed: f.Seed, Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if withSummary {
+		buf.WriteString("\n" + res.SummaryIn(lang) + "\n")
+	}
+	return buf.String()
+}
+
+// compareGolden compares got with testdata/name; -update rewrites the file.
+func compareGolden(t *testing.T, name, got string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("story differs from %s (-want +got):\n%s", golden, diff)
 	}
 }
