@@ -35,6 +35,7 @@ type appConn struct {
 	compress bool
 	turns    uint16 // how many times the dialog turn has passed
 	comp     presentation.Compressor
+	decomp   presentation.Decompressor
 	ureader  session.UnitReader
 
 	tls *tlsLayer // the TLS record layer, once TLS is on (appconn_tls.go)

@@ -187,7 +187,7 @@ func (a *appConn) takeOSI(u session.OSIUnit) bool {
 	if a.sess.State() != session.Open {
 		return true
 	}
-	ph, data, err := presentation.ParseOSIUnit(u.Data)
+	ph, data, err := a.decomp.ParseOSIUnit(u.Data)
 	if err != nil {
 		a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Drop, Reason: layers.ReasonMalformed}.Say("l6.osi.bad",
 			"bad presentation unit: %v", err))

@@ -167,11 +167,31 @@ func (c *Compressor) Deflate(dst, src []byte) []byte {
 // Inflate decompresses src, which must expand to exactly n octets
 // (n at most MaxOSIOriginal).
 func Inflate(src []byte, n int) ([]byte, error) {
+	var d Decompressor
+	return d.Inflate(src, n)
+}
+
+// Decompressor inflates units as Inflate does, keeping its flate state
+// (a 32 KiB window and the Huffman tables) between units to spare
+// allocation; the zero value is ready to use.
+type Decompressor struct {
+	r   io.ReadCloser
+	src bytes.Reader
+}
+
+// Inflate decompresses src, which must expand to exactly n octets
+// (n at most MaxOSIOriginal), into a new slice.
+func (d *Decompressor) Inflate(src []byte, n int) ([]byte, error) {
 	if n < 0 || n > MaxOSIOriginal {
 		return nil, fmt.Errorf("presentation: cannot inflate to %d B, at most %d allowed", n, MaxOSIOriginal)
 	}
-	r := flate.NewReader(bytes.NewReader(src))
-	defer r.Close()
+	d.src.Reset(src)
+	if d.r == nil {
+		d.r = flate.NewReader(&d.src)
+	} else if err := d.r.(flate.Resetter).Reset(&d.src, nil); err != nil {
+		return nil, fmt.Errorf("presentation: cannot reset the DEFLATE reader: %v", err)
+	}
+	r := d.r
 	out := make([]byte, n)
 	if _, err := io.ReadFull(r, out); err != nil {
 		return nil, fmt.Errorf("presentation: DEFLATE data does not expand to %d B: %v", n, err)
@@ -208,12 +228,18 @@ func (c *Compressor) OSIUnit(dst []byte, syntax SyntaxID, data []byte, compress 
 // ParseOSIUnit parses the presentation part of an osi-profile unit and
 // returns its header and the data in its transfer syntax, decompressed.
 func ParseOSIUnit(b []byte) (OSIHeader, []byte, error) {
+	var d Decompressor
+	return d.ParseOSIUnit(b)
+}
+
+// ParseOSIUnit is the package's ParseOSIUnit with d's flate state.
+func (d *Decompressor) ParseOSIUnit(b []byte) (OSIHeader, []byte, error) {
 	h, data, err := ParseOSIHeader(b)
 	if err != nil {
 		return h, nil, err
 	}
 	if h.Compressed() {
-		data, err = Inflate(data, int(h.Original))
+		data, err = d.Inflate(data, int(h.Original))
 		if err != nil {
 			return h, nil, err
 		}

@@ -191,3 +191,33 @@ func FuzzDeflateRoundTrip(f *testing.F) {
 		deflateRoundTrip(t, &c, b)
 	})
 }
+
+// TestDecompressorReuse inflates many units with one Decompressor, a
+// corrupt one among them: each unit comes back exactly, and an error does
+// not spoil the units after it.
+func TestDecompressorReuse(t *testing.T) {
+	var c Compressor
+	var d Decompressor
+	for i, text := range []string{
+		"+OK 2 messages (2838 octets)\r\n",
+		strings.Repeat("Subject: the seven layers of the OSI model\r\n", 40),
+		"corrupt",
+		strings.Repeat("数据链路层 帧 ", 200),
+		"",
+	} {
+		if text == "corrupt" {
+			if _, err := d.Inflate([]byte{0xff, 0xff, 0xff}, 10); err == nil {
+				t.Fatalf("unit %d: corrupt DEFLATE data inflated without an error", i)
+			}
+			continue
+		}
+		z := c.Deflate(nil, []byte(text))
+		got, err := d.Inflate(z, len(text))
+		if err != nil {
+			t.Fatalf("unit %d: %v", i, err)
+		}
+		if string(got) != text {
+			t.Errorf("unit %d: inflated %q, want %q", i, got, text)
+		}
+	}
+}
