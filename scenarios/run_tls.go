@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osisim/osisim/layers"
 	"github.com/osisim/osisim/layers/presentation"
 	"github.com/osisim/osisim/sim"
 )
@@ -104,7 +105,12 @@ func (b *built) endTLS(res *Result) {
 
 // checkTLS checks how a client's handshake went.
 func (b *built) checkTLS(x *ExpectTLS) Check {
-	c := Check{What: fmt.Sprintf("TLS handshake of %s %s", x.Node, x.Handshake)}
+	var c Check
+	if x.Handshake == "complete" {
+		c.what(layers.Event{}.Say("check.tls.complete", "TLS handshake of %s complete", x.Node))
+	} else {
+		c.what(layers.Event{}.Say("check.tls.failed", "TLS handshake of %s failed", x.Node))
+	}
 	var cl *sim.POP3Client
 	for _, a := range b.apps {
 		if a.app.Node == x.Node && a.pop3 != nil {
@@ -112,26 +118,27 @@ func (b *built) checkTLS(x *ExpectTLS) Check {
 		}
 	}
 	if cl == nil {
-		c.Detail = "no POP3 client ran on " + x.Node
+		c.detail(layers.Event{}.Say("check.tls.noclient", "no POP3 client ran on %s", x.Node))
 		return c
 	}
 	done, err := cl.TLSResult()
 	switch {
 	case x.Handshake == "complete" && done:
-		c.OK, c.Detail = true, "the certificate checked out; "+cl.TLSDescription()
+		c.OK = true
+		c.detail(layers.Event{}.Say("check.tls.ok", "the certificate checked out; %v", cl.TLSDescription()))
+	case x.Handshake == "complete" && err != nil:
+		c.detail(layers.Event{}.Say("check.tls.incomplete.why", "it did not complete: %v", err))
 	case x.Handshake == "complete":
-		c.Detail = "it did not complete"
-		if err != nil {
-			c.Detail += ": " + err.Error()
-		}
+		c.detail(layers.Event{}.Say("check.tls.incomplete", "it did not complete"))
 	case done:
-		c.Detail = "it completed: " + cl.TLSDescription()
+		c.detail(layers.Event{}.Say("check.tls.completed", "it completed: %v", cl.TLSDescription()))
 	case err == nil:
-		c.Detail = "no handshake failed: the client never started one"
+		c.detail(layers.Event{}.Say("check.tls.none", "no handshake failed: the client never started one"))
 	case x.Error != "" && !strings.Contains(err.Error(), x.Error):
-		c.Detail = fmt.Sprintf("it failed, but with %q, not %q", err.Error(), x.Error)
+		c.detail(layers.Event{}.Say("check.tls.other", "it failed, but with %q, not %q", err.Error(), x.Error))
 	default:
-		c.OK, c.Detail = true, err.Error()
+		c.OK = true
+		c.detail(layers.Event{}.Say("check.tls.error", "%v", err))
 	}
 	return c
 }

@@ -83,9 +83,9 @@ func (a *appConn) handler(established func(), closed func(error)) transport.Hand
 		Closed: func(_ *transport.Conn, err error) {
 			a.stopTLS()
 			if a.sess.State() == session.Open {
-				reason := abortClosed
+				reason := layers.Tell("l5.abort.closed", "the transport connection closed")
 				if err != nil {
-					reason = abortFailed + err.Error()
+					reason = layers.Tell("l5.abort.failed", "the transport connection failed: %v", err)
 				}
 				a.sess.Abort(reason)
 			}
@@ -195,7 +195,7 @@ func (a *appConn) sendBody(body application.Body, parent uint64, after func()) {
 	it.after = func() {
 		if tracing {
 			st := stuffer.Step()
-			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Note, Msg: st.Msg, Args: st.Args, Text: st.Text})
+			a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Note}.SayPhrase(st.Phrase()))
 		}
 		if after != nil {
 			after()
@@ -312,7 +312,7 @@ func (a *appConn) feed(b []byte) {
 func (a *appConn) protocolError(err error) {
 	a.record(layers.Event{Layer: layers.Session, Dir: layers.Drop, Reason: layers.ReasonProtocol}.Say("l5.protocol.error",
 		"protocol error: %v; the connection is reset", err))
-	a.sess.Abort(err.Error())
+	a.sess.Abort(layers.Tell("l5.abort.protocol", "%v", err))
 	a.conn.Abort()
 }
 

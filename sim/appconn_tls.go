@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/osisim/osisim/layers"
@@ -179,7 +180,7 @@ func (a *appConn) tlsAfter() {
 		// run's summary counts it (RFC 8446 section 6.2: an error alert
 		// ends the connection).
 		a.record(layers.Event{Layer: layers.Presentation, Dir: layers.Drop, Reason: layers.ReasonTLS, Cause: err.Error()}.Say("l6.tls.failed",
-			"TLS handshake failed: %v; no application data will flow", err))
+			"TLS handshake failed: %v; no application data will flow", tlsWhy(err)))
 		if l.onFail != nil {
 			l.onFail(err)
 		}
@@ -313,13 +314,46 @@ func (a *appConn) stopTLS() {
 	}
 }
 
-// tlsError says why a TLS connection failed, for a client's result.
+// tlsError says why a TLS connection failed, for a client's result: its Go
+// error string in English, and a phrase for the trace.
 func tlsError(err error) error {
 	var cv *tls.CertificateVerificationError
 	if errors.As(err, &cv) {
-		return fmt.Errorf("TLS handshake failed: the server's certificate was rejected: %w", cv.Err)
+		return layers.NewError(fmt.Sprintf("TLS handshake failed: the server's certificate was rejected: %v", cv.Err),
+			layers.Tell("l6.tls.err.cert", "TLS handshake failed: the server's certificate was rejected: %v", tlsWhy(cv.Err)))
 	}
-	return fmt.Errorf("TLS handshake failed: %w", err)
+	return layers.NewError(fmt.Sprintf("TLS handshake failed: %v", err),
+		layers.Tell("l6.tls.err", "TLS handshake failed: %v", tlsWhy(err)))
+}
+
+// tlsWhy is why a handshake failed as a phrase whose English is err's own
+// text: another language says the verification errors of RFC 5280 path
+// validation that a scenario can cause (an unknown CA, a name the
+// certificate does not cover, a validity period the simulated time is
+// outside of) and the alerts that report them (RFC 8446 section 6.2) in
+// its own words, and quotes anything else crypto/tls says.
+func tlsWhy(err error) layers.Phrase {
+	var (
+		ua x509.UnknownAuthorityError
+		he x509.HostnameError
+		ci x509.CertificateInvalidError
+		p  layers.Phrase
+	)
+	msg := err.Error()
+	switch {
+	case errors.As(err, &ua):
+		p = layers.Tell("l6.tls.why.ca", "the certificate is signed by an authority the client does not trust")
+	case errors.As(err, &he):
+		p = layers.Tell("l6.tls.why.host", "the certificate is not valid for the name %q", he.Host)
+	case errors.As(err, &ci) && ci.Reason == x509.Expired:
+		p = layers.Tell("l6.tls.why.expired", "the certificate has expired or is not yet valid at the simulated time")
+	case strings.Contains(msg, "remote error: tls: "):
+		p = layers.Tell("l6.tls.why.alert", "the peer ended the handshake with the alert %q", strings.TrimPrefix(msg, "remote error: tls: "))
+	default:
+		p = layers.Tell("l6.tls.why", "%q", msg)
+	}
+	p.En = msg
+	return p
 }
 
 // endPlaintext ends the plaintext part of a connection once STLS has been

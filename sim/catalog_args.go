@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,34 +13,12 @@ import (
 	"github.com/osisim/osisim/layers/session"
 )
 
-// phrase is an argument of an event's text that is a message of its own (the
-// why of a TCP state change, a POP3 server's note, a presentation step): it
-// prints its English text, and Phrase gives its message id and arguments, so
-// that another language formats its own template of the id (eventCatalog).
-type phrase interface {
-	String() string
-	Phrase() (msg string, args []any)
-}
-
 // summarized is a PDU's summary as an argument of a text: PDUKind says what
 // kind of PDU it is ("arp", "icmp"), so that SummaryText can translate it.
 type summarized interface {
 	String() string
 	PDUKind() string
 }
-
-// spoken is a phrase made of a message id, its arguments and its English text.
-type spoken struct {
-	msg  string
-	args []any
-	en   string
-}
-
-func (s spoken) String() string          { return s.en }
-func (s spoken) Phrase() (string, []any) { return s.msg, s.args }
-
-// spokenOf returns the message of e (set with layers.Event.Say) as a phrase.
-func spokenOf(e layers.Event) spoken { return spoken{msg: e.Msg, args: e.Args, en: e.Text} }
 
 // localArgs returns args for a template in lang: every phrase is replaced
 // by its text in lang, and every value that names something in English
@@ -73,38 +52,39 @@ func localArg(lang layers.Lang, a any) (string, bool) {
 		}
 	case stepList:
 		return v.in(lang), true
-	case interface{ Parts() []any }:
+	case layers.Phrases:
 		var b strings.Builder
-		for _, p := range v.Parts() {
-			if t, ok := localArg(lang, p); ok {
-				b.WriteString(t)
-			} else {
-				fmt.Fprint(&b, p)
-			}
+		for _, p := range v {
+			b.WriteString(phraseIn(lang, p))
 		}
 		return b.String(), true
 	case string:
-		// The session layer's notes take a checkpoint's label and the
-		// reason of an abort as they were given: the ones sim gives have a
-		// Chinese text.
+		// The session layer's notes take a checkpoint's label as it was
+		// given: the ones sim gives have a Chinese text.
 		if lang == layers.ZH {
-			if p, ok := checkpointLabel(v).(spoken); ok {
-				return localArg(lang, p)
-			}
-			if v == abortClosed {
-				return "传输连接已关闭", true
-			}
-			if rest, ok := strings.CutPrefix(v, abortFailed); ok {
-				return "传输连接失败：" + rest, true
+			if p, ok := checkpointLabel(v).(layers.Phrase); ok {
+				return phraseIn(lang, p), true
 			}
 		}
 	case *datalink.FCSError:
 		if lang == layers.ZH {
 			return fmt.Sprintf("datalink：FCS 不符：帧中携带的是 0x%08x，按帧的内容算出的是 0x%08x", v.Got, v.Want), true
 		}
-	case phrase:
-		msg, args := v.Phrase()
-		return eventMsg(lang, msg, args, v.String()), true
+	case layers.Phrase:
+		return phraseIn(lang, v), true
+	case error:
+		// An error that says itself as a phrase (layers.Error) is said in
+		// lang, even inside a wrap that adds context to its Go error string.
+		var pe *layers.Error
+		if lang == layers.ZH && errors.As(v, &pe) {
+			s, own := v.Error(), pe.Error()
+			if s == own {
+				return phraseIn(lang, pe.Phrase()), true
+			}
+			if strings.Contains(s, own) {
+				return strings.Replace(s, own, phraseIn(lang, pe.Phrase()), 1), true
+			}
+		}
 	case session.Role:
 		if lang == layers.ZH {
 			switch v {
@@ -127,7 +107,8 @@ func localArg(lang layers.Lang, a any) (string, bool) {
 	return "", false
 }
 
-var _ phrase = spoken{}
+// phraseIn returns p in lang.
+func phraseIn(lang layers.Lang, p layers.Phrase) string { return eventMsg(lang, p.Msg, p.Args, p.En) }
 
 // ReasonText returns a drop reason as lang names it: the reason's code in
 // English, a short Chinese phrase in Chinese.
@@ -234,19 +215,19 @@ func spduSummary(p session.SPDU) pduSummary { return pduSummary{kind: "spdu", te
 func checkpointLabel(label string) any {
 	var n int
 	if _, err := fmt.Sscanf(label, "message %d complete", &n); err == nil && label == fmt.Sprintf("message %d complete", n) {
-		return spokenOf(tell("l5.cp.message", "message %d complete", n))
+		return layers.Tell("l5.cp.message", "message %d complete", n)
 	}
 	return label
 }
 
 // replyNote returns the note of a POP3 server's reply as a phrase.
-func replyNote(r application.Reply) spoken {
-	return spoken{msg: r.NoteMsg, args: r.NoteArgs, en: r.Note}
+func replyNote(r application.Reply) layers.Phrase {
+	return layers.Phrase{Msg: r.NoteMsg, Args: r.NoteArgs, En: r.Note}
 }
 
 // stepEvent returns an event that says presentation step st.
 func stepEvent(st presentation.Step) layers.Event {
-	return layers.Event{Msg: st.Msg, Args: st.Args, Text: st.Text}
+	return layers.Event{}.SayPhrase(st.Phrase())
 }
 
 // bodySummary is the body of a POP3 multi-line reply as an argument of a
@@ -285,25 +266,25 @@ func (s bodySummary) zh() string {
 
 // count counts things in a text: "1 packet", "2 packets" in English, the
 // number and the measure word in Chinese.
-func count(n int, noun string) spoken {
+func count(n int, noun string) layers.Phrase {
 	switch noun {
 	case "packet":
 		if n == 1 {
-			return spokenOf(tell("n.packet", "%d packet", n))
+			return layers.Tell("n.packet", "%d packet", n)
 		}
-		return spokenOf(tell("n.packets", "%d packets", n))
+		return layers.Tell("n.packets", "%d packets", n)
 	case "bit":
 		if n == 1 {
-			return spokenOf(tell("n.bit", "%d bit", n))
+			return layers.Tell("n.bit", "%d bit", n)
 		}
-		return spokenOf(tell("n.bits", "%d bits", n))
+		return layers.Tell("n.bits", "%d bits", n)
 	case "hop":
 		if n == 1 {
-			return spokenOf(tell("n.hop", "%d hop", n))
+			return layers.Tell("n.hop", "%d hop", n)
 		}
-		return spokenOf(tell("n.hops", "%d hops", n))
+		return layers.Tell("n.hops", "%d hops", n)
 	}
-	return spoken{en: plural(n, noun)}
+	return layers.Plain(plural(n, noun))
 }
 
 // icmpSummary returns the summary of an ICMP message as an argument of a
@@ -311,23 +292,16 @@ func count(n int, noun string) spoken {
 func icmpSummary(m network.ICMP) pduSummary { return pduSummary{kind: "icmp", text: m.Summary()} }
 
 // ordinal is n as an ordinal number in a text: "2nd" in English.
-func ordinal(n int) spoken {
+func ordinal(n int) layers.Phrase {
 	switch {
 	case n%100 >= 11 && n%100 <= 13:
-		return spokenOf(tell("n.th", "%dth", n))
+		return layers.Tell("n.th", "%dth", n)
 	case n%10 == 1:
-		return spokenOf(tell("n.st", "%dst", n))
+		return layers.Tell("n.st", "%dst", n)
 	case n%10 == 2:
-		return spokenOf(tell("n.nd", "%dnd", n))
+		return layers.Tell("n.nd", "%dnd", n)
 	case n%10 == 3:
-		return spokenOf(tell("n.rd", "%drd", n))
+		return layers.Tell("n.rd", "%drd", n)
 	}
-	return spokenOf(tell("n.th", "%dth", n))
+	return layers.Tell("n.th", "%dth", n)
 }
-
-// The reasons of a session's abort when its TCP connection ends
-// (appconn.go).
-const (
-	abortClosed = "the transport connection closed"
-	abortFailed = "the transport connection failed: "
-)

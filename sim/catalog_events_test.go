@@ -16,9 +16,10 @@ import (
 )
 
 // eventTemplates reads the module's source and returns the English template
-// of every message id recorded with layers.Event.Say or Title (or sim's tell,
-// or a layer's say, which makes a phrase inside a text) and where it is. An
-// id recorded twice must have the same template.
+// of every message id recorded with layers.Event.Say or Title, or said with
+// layers.Tell (a phrase inside a text or an error), sim's tell or a
+// presentation step's tell, and where it is. An id recorded twice must have
+// the same template.
 func eventTemplates(t *testing.T) map[string]string {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -53,7 +54,7 @@ func eventTemplates(t *testing.T) map[string]string {
 			case *ast.SelectorExpr:
 				name = fn.Sel.Name
 			}
-			if name != "Say" && name != "Title" && name != "tell" && name != "say" {
+			if name != "Say" && name != "Title" && name != "Tell" && name != "tell" {
 				return true
 			}
 			pos := fset.Position(call.Pos()).String()

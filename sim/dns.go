@@ -110,12 +110,12 @@ func (s *DNSServer) receive(src netip.AddrPort, dst netip.Addr, payload []byte) 
 }
 
 // questionText says in words what a query asks.
-func questionText(q application.DNSMessage) spoken {
+func questionText(q application.DNSMessage) layers.Phrase {
 	if len(q.Questions) != 1 {
-		return spokenOf(tell("l7.dns.q.many", "a query with %d questions (ID 0x%04x)", len(q.Questions), q.ID))
+		return layers.Tell("l7.dns.q.many", "a query with %d questions (ID 0x%04x)", len(q.Questions), q.ID)
 	}
 	qq := q.Questions[0]
-	return spokenOf(tell("l7.dns.q", "what is the %s record of %s? (query ID 0x%04x)", qq.Type, strings.TrimSuffix(qq.Name, "."), q.ID))
+	return layers.Tell("l7.dns.q", "what is the %s record of %s? (query ID 0x%04x)", qq.Type, strings.TrimSuffix(qq.Name, "."), q.ID)
 }
 
 // Resolution is one name lookup by a host's stub resolver (RFC 1034 5.3.1):

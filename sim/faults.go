@@ -238,14 +238,14 @@ func (s *Sim) faulty() bool {
 type verdict struct {
 	drop    bool
 	reason  layers.Reason
-	cause   string        // the Meta.Cause of the frame from here on, and of its drop
-	extra   time.Duration // added to the propagation delay
-	dup     bool          // a second copy follows
-	dupBy   string        // who made the copy
-	flipped int           // bits inverted
-	first   [3]int        // the first inverted bits
-	notes   []spoken      // what the trace says about it, after the wire event
-	capture string        // the note for the capture hook
+	cause   string          // the Meta.Cause of the frame from here on, and of its drop
+	extra   time.Duration   // added to the propagation delay
+	dup     bool            // a second copy follows
+	dupBy   string          // who made the copy
+	flipped int             // bits inverted
+	first   [3]int          // the first inverted bits
+	notes   []layers.Phrase // what the trace says about it, after the wire event
+	capture string          // the note for the capture hook
 }
 
 // decide applies the rules and draws the faults for a frame that starts on
@@ -271,8 +271,8 @@ func (d *linkDir) decide(sig physical.Signal, c *frameClass, to *Port) verdict {
 		v.cause = "outage of " + d.name
 		v.capture = "lost: " + v.cause
 		if tracing {
-			v.notes = append(v.notes, spokenOf(tell("l1.fault.outage", "%s is down from %s s to %s s (outage): the frame is lost and never reaches %s",
-				d.name, Seconds(o.From), Seconds(o.To), to.Label())))
+			v.notes = append(v.notes, layers.Tell("l1.fault.outage", "%s is down from %s s to %s s (outage): the frame is lost and never reaches %s",
+				d.name, Seconds(o.From), Seconds(o.To), to.Label()))
 			d.remember(c, v.cause)
 		}
 		return v
@@ -283,8 +283,8 @@ func (d *linkDir) decide(sig physical.Signal, c *frameClass, to *Port) verdict {
 			v.drop, v.reason, v.cause = true, layers.ReasonFaultRule, r.text
 			v.capture = "dropped by fault rule: " + r.text
 			if tracing {
-				v.notes = append(v.notes, spokenOf(tell("l1.fault.rule.drop", "fault rule %q picks this frame, the %s %s frame on %s: dropped in the medium, it never reaches %s",
-					r.text, ordinal(r.N), r.Filter, d.name, to.Label())))
+				v.notes = append(v.notes, layers.Tell("l1.fault.rule.drop", "fault rule %q picks this frame, the %s %s frame on %s: dropped in the medium, it never reaches %s",
+					r.text, ordinal(r.N), r.Filter, d.name, to.Label()))
 				d.remember(c, "rule: "+r.text)
 			}
 			return v
@@ -298,8 +298,8 @@ func (d *linkDir) decide(sig physical.Signal, c *frameClass, to *Port) verdict {
 		v.cause = "loss on " + d.name
 		v.capture = "lost in the medium (link-loss)"
 		if tracing {
-			v.notes = append(v.notes, spokenOf(tell("l1.fault.loss", "lost on %s (link %s, loss probability %s): the frame never reaches %s",
-				d.name, d.link.Name(), percent(f.Loss), to.Label())))
+			v.notes = append(v.notes, layers.Tell("l1.fault.loss", "lost on %s (link %s, loss probability %s): the frame never reaches %s",
+				d.name, d.link.Name(), percent(f.Loss), to.Label()))
 			d.remember(c, v.cause)
 		}
 		return v
@@ -312,8 +312,8 @@ func (d *linkDir) decide(sig physical.Signal, c *frameClass, to *Port) verdict {
 			v.cause = "bit errors on " + d.name
 			v.capture = fmt.Sprintf("corrupted: %d bit errors", v.flipped)
 			if tracing {
-				v.notes = append(v.notes, spokenOf(tell("l1.fault.noise", "noise on %s inverts %s of the %s bits of this frame (%s; bit error rate %s): it arrives corrupt",
-					d.name, count(v.flipped, "bit"), Thousands(int64(sig.Bits())), bitList(v.first[:], v.flipped), strconv.FormatFloat(f.BER, 'g', -1, 64))))
+				v.notes = append(v.notes, layers.Tell("l1.fault.noise", "noise on %s inverts %s of the %s bits of this frame (%s; bit error rate %s): it arrives corrupt",
+					d.name, count(v.flipped, "bit"), Thousands(int64(sig.Bits())), bitList(v.first[:], v.flipped), strconv.FormatFloat(f.BER, 'g', -1, 64)))
 				d.remember(c, v.cause)
 			}
 		}
@@ -330,8 +330,8 @@ func (d *linkDir) decide(sig physical.Signal, c *frameClass, to *Port) verdict {
 			v.cause = r.text
 			v.capture = "corrupted by fault rule: " + r.text
 			if tracing {
-				v.notes = append(v.notes, spokenOf(tell("l1.fault.rule.corrupt", "fault rule %q picks this frame, the %s %s frame on %s: bit %s (octet %d of the frame) is inverted",
-					r.text, ordinal(r.N), r.Filter, d.name, Thousands(int64(bit)), (bit-physical.PreambleSFDBits)/8)))
+				v.notes = append(v.notes, layers.Tell("l1.fault.rule.corrupt", "fault rule %q picks this frame, the %s %s frame on %s: bit %s (octet %d of the frame) is inverted",
+					r.text, ordinal(r.N), r.Filter, d.name, Thousands(int64(bit)), (bit-physical.PreambleSFDBits)/8))
 				d.remember(c, "rule: "+r.text)
 			}
 		case RuleDelay:
@@ -340,23 +340,23 @@ func (d *linkDir) decide(sig physical.Signal, c *frameClass, to *Port) verdict {
 			v.cause = r.text
 			v.capture = "delayed by fault rule: " + r.text
 			if tracing {
-				v.notes = append(v.notes, spokenOf(tell("l1.fault.rule.delay", "fault rule %q picks this frame, the %s %s frame on %s: it arrives %s later than it would",
-					r.text, ordinal(r.N), r.Filter, d.name, physical.FormatDuration(r.Delay))))
+				v.notes = append(v.notes, layers.Tell("l1.fault.rule.delay", "fault rule %q picks this frame, the %s %s frame on %s: it arrives %s later than it would",
+					r.text, ordinal(r.N), r.Filter, d.name, physical.FormatDuration(r.Delay)))
 				d.remember(c, "rule: "+r.text)
 			}
 		case RuleDup:
 			v.dup, v.dupBy = true, r.text
 			if tracing {
-				v.notes = append(v.notes, spokenOf(tell("l1.fault.rule.dup", "fault rule %q picks this frame, the %s %s frame on %s: a second copy follows it",
-					r.text, ordinal(r.N), r.Filter, d.name)))
+				v.notes = append(v.notes, layers.Tell("l1.fault.rule.dup", "fault rule %q picks this frame, the %s %s frame on %s: a second copy follows it",
+					r.text, ordinal(r.N), r.Filter, d.name))
 			}
 		}
 	}
 	if f.Dup > 0 && rng.Float64() < f.Dup && !v.dup {
 		v.dup, v.dupBy = true, "duplication on "+d.name
 		if tracing {
-			v.notes = append(v.notes, spokenOf(tell("l1.fault.dup", "the link duplicates this frame (duplication probability %s on %s): a second copy follows it",
-				percent(f.Dup), d.name)))
+			v.notes = append(v.notes, layers.Tell("l1.fault.dup", "the link duplicates this frame (duplication probability %s on %s): a second copy follows it",
+				percent(f.Dup), d.name))
 		}
 	}
 	if v.dup {
@@ -371,8 +371,8 @@ func (d *linkDir) decide(sig physical.Signal, c *frameClass, to *Port) verdict {
 			v.capture = "held back (reordering)"
 		}
 		if tracing {
-			v.notes = append(v.notes, spokenOf(tell("l1.fault.reorder", "%s holds this frame back %s (reordering probability %s): frames sent after it can arrive first",
-				d.name, physical.FormatDuration(delay), percent(f.Reorder))))
+			v.notes = append(v.notes, layers.Tell("l1.fault.reorder", "%s holds this frame back %s (reordering probability %s): frames sent after it can arrive first",
+				d.name, physical.FormatDuration(delay), percent(f.Reorder)))
 			d.remember(c, "reordering on "+d.name)
 		}
 	}

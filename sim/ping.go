@@ -212,7 +212,7 @@ func (p *Ping) reply(src netip.Addr, msg network.ICMP, m layers.Meta) {
 	rtt := h.sim.now - p.sent[seq-1]
 	// The line is ping(8)'s; what osisim adds to it has a text of its own.
 	line := fmt.Sprintf("%d bytes from %s: icmp_seq=%d time=%s ms", network.ICMPHeaderLen+len(msg.Data), src, seq, pingMillis(rtt))
-	var late, differs spoken
+	var late, differs layers.Phrase
 	switch {
 	case p.answered[seq-1]:
 		// RFC 792 asks nothing of duplicates; ping(8) marks them.
@@ -222,12 +222,12 @@ func (p *Ping) reply(src netip.Addr, msg network.ICMP, m layers.Meta) {
 		p.answered[seq-1] = true
 		p.rtts = append(p.rtts, rtt)
 		if rtt > PingTimeout {
-			late = spokenOf(tell("l7.ping.late", " (late: after the %s s timeout)", durText(PingTimeout)))
+			late = layers.Tell("l7.ping.late", " (late: after the %s s timeout)", durText(PingTimeout))
 		}
 	}
 	// RFC 792: the data of the echo request is returned in the reply.
 	if !bytes.Equal(msg.Data, pingData(p.sent[seq-1])) {
-		differs = spokenOf(tell("l7.ping.differs", "; the data differs from what was sent"))
+		differs = layers.Tell("l7.ping.differs", "; the data differs from what was sent")
 	}
 	h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: icmpPDU(msg, m)}.Say("l7.ping.reply", "%s%v%v", line, late, differs))
 	p.finishIfAnswered()

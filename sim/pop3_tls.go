@@ -169,19 +169,20 @@ func (c *POP3Client) TLSResult() (complete bool, err error) {
 }
 
 // TLSDescription describes the client's last completed handshake:
-// "TLS 1.3, TLS_AES_128_GCM_SHA256, certificate for [mail.example.edu]".
-func (c *POP3Client) TLSDescription() string {
+// "TLS 1.3, TLS_AES_128_GCM_SHA256, certificate for [mail.example.edu]"; the
+// zero phrase if none completed.
+func (c *POP3Client) TLSDescription() layers.Phrase {
 	if len(c.tlsEnds) == 0 {
-		return ""
+		return layers.Phrase{}
 	}
 	ep := c.tlsEnds[len(c.tlsEnds)-1]
 	if !ep.HandshakeComplete() {
-		return ""
+		return layers.Phrase{}
 	}
 	st := ep.ConnectionState()
-	s := presentation.TLSVersionName(st.Version) + ", " + tls.CipherSuiteName(st.CipherSuite)
+	version, suite := presentation.TLSVersionName(st.Version), tls.CipherSuiteName(st.CipherSuite)
 	if len(st.PeerCertificates) > 0 {
-		s += fmt.Sprintf(", certificate for %v", st.PeerCertificates[0].DNSNames)
+		return layers.Tell("l6.tls.desc.cert", "%s, %s, certificate for %v", version, suite, st.PeerCertificates[0].DNSNames)
 	}
-	return s
+	return layers.Tell("l6.tls.desc", "%s, %s", version, suite)
 }

@@ -72,7 +72,7 @@ func (t *Telnet) Done() bool { return t.done }
 
 // portText describes a port and the range it belongs to: "110 (pop3), a
 // well-known port (0-1023)".
-func portText(p uint16) spoken {
+func portText(p uint16) layers.Phrase {
 	tp := transport.Port(p)
 	s := fmt.Sprint(p)
 	if name := tp.Service(); name != "" {
@@ -80,11 +80,11 @@ func portText(p uint16) spoken {
 	}
 	switch tp.Class() {
 	case transport.WellKnown:
-		return spokenOf(tell("port.wellknown", "%s, a well-known port (0-1023)", s))
+		return layers.Tell("port.wellknown", "%s, a well-known port (0-1023)", s)
 	case transport.Registered:
-		return spokenOf(tell("port.registered", "%s, a registered port (1024-49151)", s))
+		return layers.Tell("port.registered", "%s, a registered port (1024-49151)", s)
 	}
-	return spokenOf(tell("port.dynamic", "%s, a dynamic port (49152-65535)", s))
+	return layers.Tell("port.dynamic", "%s, a dynamic port (49152-65535)", s)
 }
 
 func (t *Telnet) start() {

@@ -194,9 +194,9 @@ func (t *Traceroute) send() {
 }
 
 // ttlMeaning says what a probe's TTL does to it.
-func ttlMeaning(ttl int) spoken {
-	return spokenOf(tell("l7.traceroute.ttl.means", "the TTL lets it go %s: a router there decrements the TTL to 0, discards it and answers time exceeded, or the destination answers port unreachable",
-		count(ttl, "hop")))
+func ttlMeaning(ttl int) layers.Phrase {
+	return layers.Tell("l7.traceroute.ttl.means", "the TTL lets it go %s: a router there decrements the TTL to 0, discards it and answers time exceeded, or the destination answers port unreachable",
+		count(ttl, "hop"))
 }
 
 // receive takes the ICMP errors that quote one of this traceroute's
@@ -221,23 +221,23 @@ func (t *Traceroute) receive(src netip.Addr, msg network.ICMP, m layers.Meta) bo
 	t.timer.Stop()
 	t.timer = nil
 	pr := TracerouteProbe{Answered: true, From: src, RTT: h.sim.now - t.sentAt}
-	var what spoken
+	var what layers.Phrase
 	name := pduSummary{kind: "icmp-name", text: strings.TrimPrefix(msg.Summary(), "ICMP ")}
 	switch {
 	case msg.Type == network.ICMPTimeExceeded:
-		what = spokenOf(tell("l7.traceroute.exceeded", "time exceeded from %s: the router %s away discarded the probe", src, count(t.ttl, "hop")))
+		what = layers.Tell("l7.traceroute.exceeded", "time exceeded from %s: the router %s away discarded the probe", src, count(t.ttl, "hop"))
 	case msg.Type == network.ICMPDestUnreachable && msg.Code == network.ICMPPortUnreachable:
 		t.reached = true
-		what = spokenOf(tell("l7.traceroute.port", "port unreachable from %s: the destination itself answered, nothing listens on port %d", src, port))
+		what = layers.Tell("l7.traceroute.port", "port unreachable from %s: the destination itself answered, nothing listens on port %d", src, port)
 		if src != t.dst {
 			pr.Mark = "!P"
 		}
 	case msg.Type == network.ICMPDestUnreachable:
 		pr.Mark = unreachableMark(msg)
 		t.stop = true
-		what = spokenOf(tell("l7.traceroute.unreachable", "%s from %s (%s): the trace ends after this hop", name, src, pr.Mark))
+		what = layers.Tell("l7.traceroute.unreachable", "%s from %s (%s): the trace ends after this hop", name, src, pr.Mark)
 	default:
-		what = spokenOf(tell("l7.traceroute.other", "%s from %s", name, src))
+		what = layers.Tell("l7.traceroute.other", "%s from %s", name, src)
 	}
 	h.record(layers.Event{Layer: layers.Application, Dir: layers.Up, PDU: icmpPDU(msg, m)}.Say("l7.traceroute.answer",
 		"traceroute: hop %d probe %d: %s, %s ms", t.ttl, t.probe+1, what, pingMillis(pr.RTT)))

@@ -303,24 +303,23 @@ func (o *liveOptions) build(addr netip.Prefix, file *sim.TAPFile, rec layers.Rec
 	return n, nil
 }
 
-// announce tells the user (on standard error) that the host is up and how
-// to reach it.
+// announce tells the user (on standard error), in the run's language, that
+// the host is up and how to reach it.
 func (o *liveOptions) announce(n *liveNet, addr, kernel netip.Prefix) {
-	fmt.Fprintf(o.Err, "osisim live: simulated host %s (%s) behind TAP %s (kernel side %s)\n",
-		addr, o.MAC, n.file.Name, n.file.MAC)
+	lang := layers.Lang(o.Lang)
+	fmt.Fprintln(o.Err, sim.Msgf(lang, "live.up", addr, o.MAC, n.file.Name, n.file.MAC))
 	if !kernel.IsValid() {
-		fmt.Fprintf(o.Err, "osisim live: give the kernel side an address on %s, e.g.: sudo ip addr add %s dev %s\n",
-			addr.Masked(), suggestPeer(addr, o), n.file.Name)
+		fmt.Fprintln(o.Err, sim.Msgf(lang, "live.kernel", addr.Masked(), suggestPeer(addr, o), n.file.Name))
 	}
 	switch o.Role {
 	case "serve":
 		try := ""
 		if len(n.users) > 0 {
-			try = fmt.Sprintf("; try: curl pop3://%s:%s@%s:%d/1", n.users[0].Name, n.users[0].Pass, addr.Addr(), o.Port)
+			try = sim.Msgf(lang, "live.try", n.users[0].Name, n.users[0].Pass, addr.Addr(), o.Port)
 		}
-		fmt.Fprintf(o.Err, "osisim live: serving POP3 on %s:%d%s   (Ctrl-C stops)\n", addr.Addr(), o.Port, try)
+		fmt.Fprintln(o.Err, sim.Msgf(lang, "live.serving", addr.Addr(), o.Port, try))
 	case "fetch":
-		fmt.Fprintf(o.Err, "osisim live: fetching from %s:%d as %s\n", o.Peer, o.Port, o.User)
+		fmt.Fprintln(o.Err, sim.Msgf(lang, "live.fetching", o.Peer, o.Port, o.User))
 	}
 }
 
@@ -350,50 +349,63 @@ func (n *liveNet) done() bool {
 }
 
 // summary is the closing line of a live run and, for a fetch that did not
-// get what it should, why.
+// get what it should, why; line is in the run's language, failed (an
+// error for the exit status) in English.
 func (n *liveNet) summary(o *liveOptions) (line, failed string) {
+	lang := layers.Lang(o.Lang)
 	st := n.sim.Stats()
 	dropped := 0
 	for _, d := range st.Drops {
 		dropped += d.Count
 	}
 	toKernel, fromKernel := n.tap.Counts()
-	parts := []string{fmt.Sprintf("%d frames, %d dropped", st.Frames, dropped),
-		fmt.Sprintf("TAP %s: %d frames to the kernel, %d from it", n.file.Name, toKernel, fromKernel)}
+	parts := []string{sim.Msgf(lang, "live.sum.frames", st.Frames, dropped),
+		sim.Msgf(lang, "live.sum.tap", n.file.Name, toKernel, fromKernel)}
 	if n.server != nil {
-		parts = append(parts, fmt.Sprintf("maildrop now holds %d messages", n.server.Maildrop().Len()))
+		parts = append(parts, sim.Msgf(lang, "live.sum.maildrop", n.server.Maildrop().Len()))
 	}
 	if n.client != nil {
 		c := n.client
 		r := c.Report()
-		var problems []string
+		var problems, problemsEN []string
+		problem := func(id string, args ...any) {
+			problems = append(problems, sim.Msgf(lang, id, args...))
+			problemsEN = append(problemsEN, sim.Msgf(layers.EN, id, args...))
+		}
 		if res, ok := c.Retrieved(1); ok {
-			parts = append(parts, fmt.Sprintf("message 1 retrieved: %s octets, subject %q, sha256 %x",
-				layers.Thousands(res.Octets), res.Subject, res.Hash))
+			parts = append(parts, sim.Msgf(lang, "live.sum.retrieved", layers.Thousands(res.Octets), res.Subject, res.Hash))
 			if w := strings.ToLower(o.WantSHA256); w != "" && !strings.HasPrefix(hex.EncodeToString(res.Hash[:]), w) {
-				problems = append(problems, fmt.Sprintf("message 1 has sha256 %x, want %s", res.Hash, w))
+				problem("live.sum.hash", res.Hash, w)
 			}
 			if o.WantOctets > 0 && res.Octets != o.WantOctets {
-				problems = append(problems, fmt.Sprintf("message 1 has %d octets, want %d", res.Octets, o.WantOctets))
+				problem("live.sum.octets", res.Octets, o.WantOctets)
 			}
 		} else if retrieves(o.Commands) {
-			problems = append(problems, "message 1 was never retrieved")
+			problem("live.sum.noretr")
 		}
 		if r.Quit {
-			parts = append(parts, "QUIT answered")
+			parts = append(parts, sim.Msg(lang, "live.sum.quit"))
 		} else {
-			problems = append(problems, "QUIT was never answered")
+			problem("live.sum.noquit")
 		}
 		if err := c.Err(); err != nil {
-			problems = append(problems, "the client failed: "+err.Error())
+			problems = append(problems, sim.Msg(lang, "live.sum.clientfailed")+liveErr(lang, err))
+			problemsEN = append(problemsEN, "the client failed: "+err.Error())
 		}
 		if len(problems) > 0 {
-			failed = "the fetch failed: " + strings.Join(problems, "; ")
-			parts = append(parts, "FAILED: "+strings.Join(problems, "; "))
+			failed = "the fetch failed: " + strings.Join(problemsEN, "; ")
+			parts = append(parts, sim.Msg(lang, "live.sum.failed")+strings.Join(problems, sim.Msg(lang, "summary.sep")))
 		}
 	}
-	parts = append(parts, "ran "+sim.Seconds(n.sim.Now())+" s")
-	return "Summary: " + strings.Join(parts, "; "), failed
+	parts = append(parts, sim.Msgf(lang, "live.sum.ran", sim.Seconds(n.sim.Now())))
+	return sim.Msg(lang, "summary.title") + strings.Join(parts, sim.Msg(lang, "summary.sep")), failed
+}
+
+// liveErr returns err as the run's language says it: an error of a layer
+// (layers.Error) has a text in every language.
+func liveErr(lang layers.Lang, err error) string {
+	p := layers.Tell("live.err", "%v", err)
+	return sim.Localize(lang, p.Msg, p.Args, p.En)
 }
 
 // retrieves reports whether the script has a RETR 1.
@@ -465,8 +477,7 @@ func (out *liveOutput) recorder(o *liveOptions, dev string) (rec layers.Recorder
 		return j, j.Flush, nil, nil, nil
 	}
 	text = sim.NewTextRecorder(out.w, sim.TextOptions{Model: model, Lang: lang, All: o.All, NodeWidth: len(liveHost)})
-	text.Printf("osisim live %s  TAP %s  model %s\n%s (simulated) --- %s (the real kernel, through TAP %s)\n",
-		o.Role, dev, model, liveHost, liveKernel, dev)
+	text.Printf(sim.Msg(lang, "live.header"), o.Role, dev, model, liveHost, liveKernel, dev)
 	// While the run waits for the wall clock the story is written out as
 	// it stands; the chapter's summary line comes when the chapter ends.
 	return text, text.WriteOut, nil, text, nil

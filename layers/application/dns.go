@@ -886,38 +886,38 @@ func (z *DNSZone) AnswerNote(q DNSMessage) (resp DNSMessage, note fmt.Stringer, 
 	return z.answer(q)
 }
 
-func (z *DNSZone) answer(q DNSMessage) (resp DNSMessage, note phraseList, ok bool) {
+func (z *DNSZone) answer(q DNSMessage) (resp DNSMessage, note layers.Phrases, ok bool) {
 	if q.Response {
-		return DNSMessage{}, phraseList{say("dns.zone.response", "a response, not a query: a server never answers a response")}, false
+		return DNSMessage{}, layers.Phrases{layers.Tell("dns.zone.response", "a response, not a query: a server never answers a response")}, false
 	}
 	resp = DNSMessage{ID: q.ID, Response: true, Opcode: q.Opcode, RecursionDesired: q.RecursionDesired}
 	if q.Opcode != DNSOpQuery {
 		resp.Rcode = DNSNotImp
-		return resp, phraseList{say("dns.zone.notimp", "opcode %d (%s) is not implemented: NOTIMP", q.Opcode, q.Opcode)}, true
+		return resp, layers.Phrases{layers.Tell("dns.zone.notimp", "opcode %d (%s) is not implemented: NOTIMP", q.Opcode, q.Opcode)}, true
 	}
 	if len(q.Questions) != 1 {
 		resp.Rcode = DNSFormErr
-		return resp, phraseList{say("dns.zone.questions", "a query must ask exactly one question, this one asks %d: FORMERR", len(q.Questions))}, true
+		return resp, layers.Phrases{layers.Tell("dns.zone.questions", "a query must ask exactly one question, this one asks %d: FORMERR", len(q.Questions))}, true
 	}
 	resp.Questions = q.Questions[:1]
 	for _, r := range q.Additional {
 		if r.Type == DNSTypeOPT {
 			resp.Rcode = DNSFormErr
-			return resp, phraseList{say("dns.zone.edns", "the query carries an EDNS OPT record and this server does not implement EDNS: FORMERR (RFC 6891 7)")}, true
+			return resp, layers.Phrases{layers.Tell("dns.zone.edns", "the query carries an EDNS OPT record and this server does not implement EDNS: FORMERR (RFC 6891 7)")}, true
 		}
 	}
 	qq := q.Questions[0]
 	if qq.Class != DNSClassIN && qq.Class != DNSClassANY {
 		resp.Rcode = DNSRefused
-		return resp, phraseList{say("dns.zone.class", "class %s: this server holds only class IN data: REFUSED", qq.Class)}, true
+		return resp, layers.Phrases{layers.Tell("dns.zone.class", "class %s: this server holds only class IN data: REFUSED", qq.Class)}, true
 	}
 	resp.Authoritative = true
 	name := qq.Name
 	if !z.holds(name) {
 		resp.Rcode = DNSNXDomain
-		return resp, phraseList{say("dns.zone.nxdomain", "%s is not in the zone: NXDOMAIN (no such name), an authoritative answer", printDNSName(name))}, true
+		return resp, layers.Phrases{layers.Tell("dns.zone.nxdomain", "%s is not in the zone: NXDOMAIN (no such name), an authoritative answer", printDNSName(name))}, true
 	}
-	var chain []phrase
+	var chain []layers.Phrase
 	seen := []string{name}
 	loop := false
 	for !loop {
@@ -945,31 +945,31 @@ func (z *DNSZone) answer(q DNSMessage) (resp DNSMessage, note phraseList, ok boo
 			break
 		}
 		resp.Answers = append(resp.Answers, z.records[alias])
-		chain = append(chain, say("dns.zone.alias", "%s is an alias of %s; ", printDNSName(name), printDNSName(z.records[alias].Target)))
+		chain = append(chain, layers.Tell("dns.zone.alias", "%s is an alias of %s; ", printDNSName(name), printDNSName(z.records[alias].Target)))
 		name = z.records[alias].Target
 		for _, s := range seen {
 			loop = loop || DNSNameEqual(s, name)
 		}
 		seen = append(seen, name)
 	}
-	var found phrase
+	var found layers.Phrase
 	switch n := countType(resp.Answers, qq.Type); {
 	case loop:
-		found = say("dns.zone.loop", "the aliases loop back to %s, so there is no %s record to give", printDNSName(name), qq.Type)
+		found = layers.Tell("dns.zone.loop", "the aliases loop back to %s, so there is no %s record to give", printDNSName(name), qq.Type)
 	case n == 0:
-		found = say("dns.zone.nodata", "%s has no %s record: NOERROR with an empty answer (no data)", printDNSName(name), qq.Type)
+		found = layers.Tell("dns.zone.nodata", "%s has no %s record: NOERROR with an empty answer (no data)", printDNSName(name), qq.Type)
 	case n == 1:
-		found = say("dns.zone.one", "%s has 1 %s record: an authoritative answer", printDNSName(name), qq.Type)
+		found = layers.Tell("dns.zone.one", "%s has 1 %s record: an authoritative answer", printDNSName(name), qq.Type)
 	default:
-		found = say("dns.zone.many", "%s has %d %s records: an authoritative answer", printDNSName(name), n, qq.Type)
+		found = layers.Tell("dns.zone.many", "%s has %d %s records: an authoritative answer", printDNSName(name), n, qq.Type)
 	}
-	var tc phrase
+	var tc layers.Phrase
 	for len(resp.Answers) > 0 && len(resp.Append(nil)) > DNSMaxUDP {
 		resp.Answers = resp.Answers[:len(resp.Answers)-1]
 		resp.Truncated = true
 	}
 	if resp.Truncated {
-		tc = say("dns.zone.tc", "; the answer does not fit in %d octets: TC set, %d records kept", DNSMaxUDP, len(resp.Answers))
+		tc = layers.Tell("dns.zone.tc", "; the answer does not fit in %d octets: TC set, %d records kept", DNSMaxUDP, len(resp.Answers))
 	}
 	return resp, append(chain, found, tc), true
 }

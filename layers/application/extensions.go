@@ -17,7 +17,7 @@ import (
 func (s *Server) apopCmd(cmd Message) Reply {
 	if !s.apop {
 		return s.deny(Err("APOP not available: the greeting carries no timestamp"),
-			say("pop3.apop.off", "APOP refused: this server's greeting has no timestamp, so it does not offer APOP"))
+			layers.Tell("pop3.apop.off", "APOP refused: this server's greeting has no timestamp, so it does not offer APOP"))
 	}
 	if len(cmd.Args) != 2 || !validDigest(cmd.Args[1]) {
 		return s.syntax(cmd, "APOP takes a mailbox name and a digest of 32 hexadecimal digits")
@@ -27,15 +27,15 @@ func (s *Server) apopCmd(cmd Message) Reply {
 	u, ok := s.findUser(name)
 	if !ok {
 		return Reply{Line: ErrCode(CodeAuth, "permission denied")}.note(
-			say("pop3.apop.nouser", "APOP %s: no such mailbox (stays in AUTHORIZATION)", name))
+			layers.Tell("pop3.apop.nouser", "APOP %s: no such mailbox (stays in AUTHORIZATION)", name))
 	}
 	ts := s.Timestamp()
 	if want := APOPDigest(ts, u.Pass); digest != want {
 		return Reply{Line: ErrCode(CodeAuth, "permission denied")}.note(
-			say("pop3.apop.wrong", "APOP %s: the digest %s is not MD5(%s + the secret) = %s: wrong secret (stays in AUTHORIZATION)",
+			layers.Tell("pop3.apop.wrong", "APOP %s: the digest %s is not MD5(%s + the secret) = %s: wrong secret (stays in AUTHORIZATION)",
 				name, digest, ts, want))
 	}
-	return s.login(name, "APOP", say("pop3.apop.detail", " (the digest is MD5(%s + the secret): the secret never crossed the network)", ts))
+	return s.login(name, "APOP", layers.Tell("pop3.apop.detail", " (the digest is MD5(%s + the secret): the secret never crossed the network)", ts))
 }
 
 // capa handles CAPA (RFC 2449 section 5), valid in the AUTHORIZATION and
@@ -46,7 +46,7 @@ func (s *Server) capa(cmd Message) Reply {
 	}
 	c := s.Capabilities()
 	return Reply{Line: OK("capability list follows"), Body: c}.note(
-		say("pop3.capa", "CAPA: %d capabilities follow as a multi-line response: %s", len(c), strings.Join(c, ", ")))
+		layers.Tell("pop3.capa", "CAPA: %d capabilities follow as a multi-line response: %s", len(c), strings.Join(c, ", ")))
 }
 
 // uidl handles UIDL [msg] (RFC 1939 section 7): the unique-id of each
@@ -61,7 +61,7 @@ func (s *Server) uidl(cmd Message) Reply {
 			}
 		}
 		return Reply{Line: OK("unique-id listing follows"), Body: l}.note(
-			say("pop3.uidl", "UIDL: the unique-ids of %v follow as a multi-line response (the same in every session)", messages(len(l))))
+			layers.Tell("pop3.uidl", "UIDL: the unique-ids of %v follow as a multi-line response (the same in every session)", messages(len(l))))
 	}
 	n, bad := s.number(cmd)
 	if bad != nil {
@@ -72,7 +72,7 @@ func (s *Server) uidl(cmd Message) Reply {
 		return s.msgErr(cmd, n, err)
 	}
 	return Reply{Line: OK(fmt.Sprintf("%d %s", n, uid))}.note(
-		say("pop3.uidl.one", "UIDL %d: message %d has the unique-id %s", n, n, uid))
+		layers.Tell("pop3.uidl.one", "UIDL %d: message %d has the unique-id %s", n, n, uid))
 }
 
 // top handles TOP msg n (RFC 1939 section 7): the message's header, the
@@ -100,6 +100,6 @@ func (s *Server) top(cmd Message) Reply {
 	// take the first word after "+OK" of a TOP or RETR reply for the
 	// length of what follows.
 	return Reply{Line: OK(fmt.Sprintf("%d octets: top of message %d, header and %s", t.Size(), n, t.what())), Body: t}.note(
-		say("pop3.top", "TOP %d %d: the header (%s octets) and %v of message %d, %s of its %s octets, follow as a multi-line response",
+		layers.Tell("pop3.top", "TOP %d %d: the header (%s octets) and %v of message %d, %s of its %s octets, follow as a multi-line response",
 			n, lines, layers.Thousands(int64(e.HeaderLen())), t.whatPhrase(), n, layers.Thousands(t.Size()), layers.Thousands(e.Size())))
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/osisim/osisim/layers"
 	"github.com/osisim/osisim/layers/layerstest"
 	"github.com/osisim/osisim/layers/presentation"
 	"github.com/osisim/osisim/layers/session"
@@ -77,8 +78,8 @@ func (l *link) lose() {
 		l.write("N: " + note)
 	}
 	l.cli.Lost()
-	l.ss.Abort("the connection is lost")
-	l.cs.Abort("the connection is lost")
+	l.ss.Abort(layers.Plain("the connection is lost"))
+	l.cs.Abort(layers.Plain("the connection is lost"))
 }
 
 // serverSends turns a reply into octets: the line, then the stuffed body.

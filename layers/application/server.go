@@ -104,7 +104,7 @@ type Server struct {
 	user     string // the mailbox named by USER, waiting for PASS
 	authed   string // the logged-in user
 	closed   bool
-	endNote  phrase // what Lost says once the session has ended
+	endNote  layers.Phrase // what Lost says once the session has ended
 
 	apop       bool   // the greeting carries a timestamp: APOP is offered
 	pid, clock uint64 // the timestamp's values
@@ -189,9 +189,9 @@ func (s *Server) Capabilities() Capabilities {
 func (s *Server) Greeting() Reply {
 	if ts := s.Timestamp(); ts != "" {
 		return Reply{Line: OK(s.greeting + " " + ts)}.note(
-			say("pop3.greeting.apop", "greeting sent with the timestamp %s for APOP: the session starts in the AUTHORIZATION state", ts))
+			layers.Tell("pop3.greeting.apop", "greeting sent with the timestamp %s for APOP: the session starts in the AUTHORIZATION state", ts))
 	}
-	return Reply{Line: OK(s.greeting)}.note(say("pop3.greeting", "greeting sent: the session starts in the AUTHORIZATION state"))
+	return Reply{Line: OK(s.greeting)}.note(layers.Tell("pop3.greeting", "greeting sent: the session starts in the AUTHORIZATION state"))
 }
 
 // HandleLine answers one command line, CRLF included, as it came from the
@@ -213,25 +213,25 @@ func (s *Server) HandleLine(line []byte) Reply {
 // bad command.
 func (s *Server) HandleMalformed(line []byte, err error) Reply {
 	if s.closed {
-		return s.over(say("pop3.over.line", "a line"))
+		return s.over(layers.Tell("pop3.over.line", "a line"))
 	}
 	n := len(line)
 	if n > s.hardLine {
 		text := fmt.Sprintf("command line too long: %d octets, at most %d with CRLF; closing the connection", n, MaxCommand)
-		return s.abort(Err(text), say("pop3.line.hard", "a command line of %d octets, over the hard limit of %d: the server closes the connection", n, s.hardLine))
+		return s.abort(Err(text), layers.Tell("pop3.line.hard", "a command line of %d octets, over the hard limit of %d: the server closes the connection", n, s.hardLine))
 	}
 	s.refused = true
 	var r Reply
 	if n > MaxCommand {
 		r = Reply{Line: Err(fmt.Sprintf("command line too long: %d octets, at most %d with CRLF", n, MaxCommand))}.note(
-			say("pop3.line.long", "a command line of %d octets refused: RFC 2449 allows at most %d with CRLF", n, MaxCommand))
+			layers.Tell("pop3.line.long", "a command line of %d octets refused: RFC 2449 allows at most %d with CRLF", n, MaxCommand))
 	} else {
 		why := "not a command"
 		if err != nil {
 			why = strings.TrimPrefix(strings.TrimPrefix(err.Error(), ErrSyntax.Error()+": "), "application: ")
 		}
 		why = replyText(why)
-		r = Reply{Line: Err("syntax error: " + why)}.note(say("pop3.line.bad", "a line that is not a valid command: %s", why))
+		r = Reply{Line: Err("syntax error: " + why)}.note(layers.Tell("pop3.line.bad", "a line that is not a valid command: %s", why))
 	}
 	return s.count(r)
 }
@@ -259,14 +259,14 @@ func replyText(s string) string {
 // server answers "-ERR too many bad commands" and closes the session.
 func (s *Server) Handle(cmd Message) Reply {
 	if s.closed {
-		return s.over(phrase{text: cmd.Keyword})
+		return s.over(layers.Plain(cmd.Keyword))
 	}
 	s.refused = false
 	return s.count(s.dispatch(cmd))
 }
 
-func (s *Server) over(what phrase) Reply {
-	return Reply{Line: Err("session is over"), Close: true}.note(say("pop3.over", "%v after the session ended", what))
+func (s *Server) over(what layers.Phrase) Reply {
+	return Reply{Line: Err("session is over"), Close: true}.note(layers.Tell("pop3.over", "%v after the session ended", what))
 }
 
 func (s *Server) dispatch(cmd Message) Reply {
@@ -300,7 +300,7 @@ func (s *Server) dispatch(cmd Message) Reply {
 			if len(cmd.Args) != 0 {
 				return s.syntax(cmd, "NOOP takes no argument")
 			}
-			return Reply{Line: OK("")}.note(say("pop3.noop", "NOOP: nothing to do"))
+			return Reply{Line: OK("")}.note(layers.Tell("pop3.noop", "NOOP: nothing to do"))
 		case "RSET":
 			return s.rset(cmd)
 		case "TOP":
@@ -316,18 +316,13 @@ func (s *Server) dispatch(cmd Message) Reply {
 	switch cmd.Keyword {
 	case "USER", "PASS", "APOP", "QUIT", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL", "CAPA", "STLS":
 		return s.deny(Err(cmd.Keyword+" is not valid in the "+s.state.String()+" state"),
-			say("pop3.refused.state", "%s refused: not valid in the %v state", cmd.Keyword, s.state))
+			layers.Tell("pop3.refused.state", "%s refused: not valid in the %v state", cmd.Keyword, s.state))
 	}
-	return s.deny(Err("unknown command"), say("pop3.refused.unknown", "%q is not a POP3 command this server knows", cmd.Keyword))
-}
-
-// refuse returns a reply to a bad command.
-func (s *Server) refuse(line Message, note string) Reply {
-	return s.deny(line, phrase{text: note})
+	return s.deny(Err("unknown command"), layers.Tell("pop3.refused.unknown", "%q is not a POP3 command this server knows", cmd.Keyword))
 }
 
 // deny returns a reply to a bad command, with its note for the trace.
-func (s *Server) deny(line Message, note phrase) Reply {
+func (s *Server) deny(line Message, note layers.Phrase) Reply {
 	s.refused = true
 	return Reply{Line: line}.note(note)
 }
@@ -342,7 +337,7 @@ func (s *Server) count(r Reply) Reply {
 	s.badRow++
 	if s.maxBad > 0 && s.badRow > s.maxBad {
 		return s.abort(Err("too many bad commands, closing the connection"),
-			say("pop3.bad.many", "%d bad commands in a row, more than the %d allowed (the last: %s): the server closes the connection",
+			layers.Tell("pop3.bad.many", "%d bad commands in a row, more than the %d allowed (the last: %s): the server closes the connection",
 				s.badRow, s.maxBad, r.Line.String()))
 	}
 	return r
@@ -350,20 +345,20 @@ func (s *Server) count(r Reply) Reply {
 
 // abort ends the session from the server's side without UPDATE: as for a
 // lost connection (RFC 1939 section 6), nothing is removed.
-func (s *Server) abort(line Message, note phrase) Reply {
+func (s *Server) abort(line Message, note layers.Phrase) Reply {
 	s.closed = true
 	s.user = ""
 	if s.state == Transaction {
 		k := s.md.Reset()
 		s.md.Unlock()
-		note = say("pop3.abort.tx", "%v; no UPDATE, so nothing is removed (%v dropped); maildrop unlocked", note, marks(k))
+		note = layers.Tell("pop3.abort.tx", "%v; no UPDATE, so nothing is removed (%v dropped); maildrop unlocked", note, marks(k))
 	}
-	s.endNote = say("pop3.end.server", "connection closed by the server in the %v state: nothing more to undo", s.state)
+	s.endNote = layers.Tell("pop3.end.server", "connection closed by the server in the %v state: nothing more to undo", s.state)
 	return Reply{Line: line, Close: true}.note(note)
 }
 
 func (s *Server) syntax(cmd Message, why string) Reply {
-	return s.deny(Err(why), say("pop3.refused", "%s refused: %s", cmd.String(), why))
+	return s.deny(Err(why), layers.Tell("pop3.refused", "%s refused: %s", cmd.String(), why))
 }
 
 func (s *Server) findUser(name string) (User, bool) {
@@ -385,11 +380,11 @@ func (s *Server) userCmd(cmd Message) Reply {
 	s.user = ""
 	if _, ok := s.findUser(name); !ok {
 		return Reply{Line: ErrCode(CodeAuth, "never heard of mailbox "+name)}.note(
-			say("pop3.user.unknown", "USER %s: no such mailbox (stays in AUTHORIZATION)", name))
+			layers.Tell("pop3.user.unknown", "USER %s: no such mailbox (stays in AUTHORIZATION)", name))
 	}
 	s.user = name
 	return Reply{Line: OK(name + " is a valid mailbox")}.note(
-		say("pop3.user", "USER %s: a known mailbox; waiting for PASS", name))
+		layers.Tell("pop3.user", "USER %s: a known mailbox; waiting for PASS", name))
 }
 
 // pass handles PASS string (RFC 1939 section 7). The password is the rest of
@@ -397,7 +392,7 @@ func (s *Server) userCmd(cmd Message) Reply {
 // password". A wrong password gets the AUTH response code (RFC 3206).
 func (s *Server) pass(cmd Message) Reply {
 	if s.user == "" {
-		return s.deny(Err("USER first"), say("pop3.pass.nouser", "PASS refused: no USER before it"))
+		return s.deny(Err("USER first"), layers.Tell("pop3.pass.nouser", "PASS refused: no USER before it"))
 	}
 	if len(cmd.Args) == 0 {
 		return s.syntax(cmd, "PASS takes a password")
@@ -407,25 +402,25 @@ func (s *Server) pass(cmd Message) Reply {
 	u, _ := s.findUser(name)
 	if strings.Join(cmd.Args, " ") != u.Pass {
 		return Reply{Line: ErrCode(CodeAuth, "invalid password")}.note(
-			say("pop3.pass.wrong", "PASS for %s: wrong password (stays in AUTHORIZATION)", name))
+			layers.Tell("pop3.pass.wrong", "PASS for %s: wrong password (stays in AUTHORIZATION)", name))
 	}
-	return s.login(name, "PASS", phrase{})
+	return s.login(name, "PASS", layers.Phrase{})
 }
 
 // login enters the TRANSACTION state for name once its credentials are
 // right: the server "acquires an exclusive-access lock on the maildrop"
 // (RFC 1939 section 4), or answers "-ERR [IN-USE]" if another session holds
 // it (RFC 2449 section 8.1.2).
-func (s *Server) login(name, how string, detail phrase) Reply {
+func (s *Server) login(name, how string, detail layers.Phrase) Reply {
 	if err := s.md.Lock(); err != nil {
 		return Reply{Line: ErrCode(CodeInUse, "unable to lock maildrop")}.note(
-			say("pop3.login.inuse", "%s for %s: right credentials, but another session holds the maildrop lock (stays in AUTHORIZATION)", how, name))
+			layers.Tell("pop3.login.inuse", "%s for %s: right credentials, but another session holds the maildrop lock (stays in AUTHORIZATION)", how, name))
 	}
 	s.authed = name
 	s.state = Transaction
 	n, octets := s.md.Stat()
 	return Reply{Line: OK("maildrop locked and ready")}.note(
-		say("pop3.login", "%s for %s accepted%v: maildrop locked (%v, %s octets); AUTHORIZATION -> TRANSACTION",
+		layers.Tell("pop3.login", "%s for %s accepted%v: maildrop locked (%v, %s octets); AUTHORIZATION -> TRANSACTION",
 			how, name, detail, messages(n), layers.Thousands(octets)))
 }
 
@@ -459,14 +454,14 @@ func (s *Server) number(cmd Message) (int, *Reply) {
 func (s *Server) msgErr(cmd Message, n int, err error) Reply {
 	if errors.Is(err, ErrDeleted) {
 		return s.deny(Err(fmt.Sprintf("message %d already deleted", n)),
-			say("pop3.refused.deleted", "%s refused: message %d is marked deleted", cmd.String(), n))
+			layers.Tell("pop3.refused.deleted", "%s refused: message %d is marked deleted", cmd.String(), n))
 	}
 	text := "no such message"
 	if cmd.Keyword == "LIST" || cmd.Keyword == "UIDL" {
 		text = fmt.Sprintf("no such message, only %s in maildrop", plural(s.md.Len(), "message"))
 	}
 	return s.deny(Err(text),
-		say("pop3.refused.nomsg", "%s refused: the maildrop has %v", cmd.String(), messages(s.md.Len())))
+		layers.Tell("pop3.refused.nomsg", "%s refused: the maildrop has %v", cmd.String(), messages(s.md.Len())))
 }
 
 // stat handles STAT (RFC 1939 section 5): "+OK nn mm".
@@ -476,7 +471,7 @@ func (s *Server) stat(cmd Message) Reply {
 	}
 	n, octets := s.md.Stat()
 	return Reply{Line: OK(fmt.Sprintf("%d %d", n, octets))}.note(
-		say("pop3.stat", "STAT: %v, %s octets (messages marked deleted are not counted)", messages(n), layers.Thousands(octets)))
+		layers.Tell("pop3.stat", "STAT: %v, %s octets (messages marked deleted are not counted)", messages(n), layers.Thousands(octets)))
 }
 
 // list handles LIST [msg] (RFC 1939 section 5).
@@ -490,7 +485,7 @@ func (s *Server) list(cmd Message) Reply {
 		}
 		n, octets := s.md.Stat()
 		return Reply{Line: OK(fmt.Sprintf("%s (%d octets)", plural(n, "message"), octets)), Body: l}.note(
-			say("pop3.list", "LIST: a scan listing of %v follows as a multi-line response", messages(len(l))))
+			layers.Tell("pop3.list", "LIST: a scan listing of %v follows as a multi-line response", messages(len(l))))
 	}
 	n, bad := s.number(cmd)
 	if bad != nil {
@@ -501,7 +496,7 @@ func (s *Server) list(cmd Message) Reply {
 		return s.msgErr(cmd, n, err)
 	}
 	return Reply{Line: OK(fmt.Sprintf("%d %d", n, e.Size()))}.note(
-		say("pop3.list.one", "LIST %d: message %d has %s octets", n, n, layers.Thousands(e.Size())))
+		layers.Tell("pop3.list.one", "LIST %d: message %d has %s octets", n, n, layers.Thousands(e.Size())))
 }
 
 // retr handles RETR msg (RFC 1939 section 5).
@@ -515,7 +510,7 @@ func (s *Server) retr(cmd Message) Reply {
 		return s.msgErr(cmd, n, err)
 	}
 	return Reply{Line: OK(fmt.Sprintf("%d octets", e.Size())), Body: e}.note(
-		say("pop3.retr", "RETR %d: message %d (%s octets) follows as a multi-line response", n, n, layers.Thousands(e.Size())))
+		layers.Tell("pop3.retr", "RETR %d: message %d (%s octets) follows as a multi-line response", n, n, layers.Thousands(e.Size())))
 }
 
 // dele handles DELE msg (RFC 1939 section 5): the message is only marked.
@@ -528,7 +523,7 @@ func (s *Server) dele(cmd Message) Reply {
 		return s.msgErr(cmd, n, err)
 	}
 	return Reply{Line: OK(fmt.Sprintf("message %d deleted", n))}.note(
-		say("pop3.dele", "marked message %d deleted (it is removed only at QUIT)", n))
+		layers.Tell("pop3.dele", "marked message %d deleted (it is removed only at QUIT)", n))
 }
 
 // rset handles RSET (RFC 1939 section 5): every deletion mark is removed.
@@ -539,7 +534,7 @@ func (s *Server) rset(cmd Message) Reply {
 	k := s.md.Reset()
 	n, octets := s.md.Stat()
 	return Reply{Line: OK(fmt.Sprintf("maildrop has %s (%d octets)", plural(n, "message"), octets))}.note(
-		say("pop3.rset", "RSET: %v unmarked; nothing will be removed", marks(k)))
+		layers.Tell("pop3.rset", "RSET: %v unmarked; nothing will be removed", marks(k)))
 }
 
 // quit handles QUIT (RFC 1939 sections 4 and 6). In the TRANSACTION state
@@ -549,22 +544,22 @@ func (s *Server) quit(cmd Message) Reply {
 		return s.syntax(cmd, "QUIT takes no argument")
 	}
 	s.closed = true
-	s.endNote = say("pop3.end.quit", "connection closed after QUIT")
+	s.endNote = layers.Tell("pop3.end.quit", "connection closed after QUIT")
 	if s.state == Authorization {
 		s.user = ""
 		return Reply{Line: OK(s.Host + " POP3 server signing off"), Close: true}.note(
-			say("pop3.quit.auth", "QUIT in AUTHORIZATION: no UPDATE state, nothing removed"))
+			layers.Tell("pop3.quit.auth", "QUIT in AUTHORIZATION: no UPDATE state, nothing removed"))
 	}
 	s.state = Update
 	removed := s.md.Commit()
 	s.md.Unlock()
 	left := s.md.Len()
-	what := say("pop3.left", "%v left", messages(left))
+	what := layers.Tell("pop3.left", "%v left", messages(left))
 	if left == 0 {
-		what = say("pop3.empty", "maildrop empty")
+		what = layers.Tell("pop3.empty", "maildrop empty")
 	}
 	return Reply{Line: OK(fmt.Sprintf("%s POP3 server signing off (%v)", s.Host, what)), Close: true}.note(
-		say("pop3.quit", "QUIT: TRANSACTION -> UPDATE: removed %v marked deleted, %v; maildrop unlocked",
+		layers.Tell("pop3.quit", "QUIT: TRANSACTION -> UPDATE: removed %v marked deleted, %v; maildrop unlocked",
 			messages(removed), what))
 }
 
@@ -582,13 +577,13 @@ func (s *Server) LostNote() Reply {
 	}
 	s.closed = true
 	s.user = ""
-	s.endNote = say("pop3.end.lost", "connection lost earlier: nothing more to undo")
+	s.endNote = layers.Tell("pop3.end.lost", "connection lost earlier: nothing more to undo")
 	if s.state != Transaction {
-		return Reply{}.note(say("pop3.lost", "connection lost in the %v state: nothing to undo", s.state))
+		return Reply{}.note(layers.Tell("pop3.lost", "connection lost in the %v state: nothing to undo", s.state))
 	}
 	k := s.md.Reset()
 	s.md.Unlock()
-	return Reply{}.note(say("pop3.lost.tx", "connection lost in the TRANSACTION state without QUIT: no UPDATE, so nothing is removed (%v dropped); maildrop unlocked",
+	return Reply{}.note(layers.Tell("pop3.lost.tx", "connection lost in the TRANSACTION state without QUIT: no UPDATE, so nothing is removed (%v dropped); maildrop unlocked",
 		marks(k)))
 }
 

@@ -1,5 +1,7 @@
 package application
 
+import "github.com/osisim/osisim/layers"
+
 // STLS: POP3 over TLS started on the plain connection (RFC 2595 section 4).
 
 // stlsState is where a server stands with STLS.
@@ -40,9 +42,10 @@ func (s *Server) stlsCmd(cmd Message) Reply {
 	case len(cmd.Args) != 0:
 		return s.syntax(cmd, "STLS takes no argument")
 	case s.stls == stlsActive:
-		return s.refuse(Err("command not permitted when TLS active"), "STLS refused: TLS is already in use (RFC 2595 section 4)")
+		return s.deny(Err("command not permitted when TLS active"),
+			layers.Tell("pop3.stls.active", "STLS refused: TLS is already in use (RFC 2595 section 4)"))
 	case s.stls != stlsOffered:
-		return s.refuse(Err("STLS not available"), "STLS refused: this server has no certificate")
+		return s.deny(Err("STLS not available"), layers.Tell("pop3.stls.nocert", "STLS refused: this server has no certificate"))
 	}
 	// Nothing learnt from the client in the clear carries over into TLS
 	// (as RFC 3207 section 4.2 puts it for SMTP): a mailbox named by USER
@@ -50,6 +53,6 @@ func (s *Server) stlsCmd(cmd Message) Reply {
 	// complete a USER that an attacker slipped in before it.
 	s.stls = stlsActive
 	s.user = ""
-	return Reply{Line: OK("Begin TLS negotiation"), StartTLS: true,
-		Note: "STLS accepted: the TLS handshake follows on the same TCP connection (RFC 2595 section 4)"}
+	return Reply{Line: OK("Begin TLS negotiation"), StartTLS: true}.note(
+		layers.Tell("pop3.stls", "STLS accepted: the TLS handshake follows on the same TCP connection (RFC 2595 section 4)"))
 }

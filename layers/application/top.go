@@ -81,21 +81,21 @@ func (t *Top) Summary() string {
 
 // what returns "the first 10 body lines", "all 3 body lines" or "no body
 // lines".
-func (t *Top) what() string { return t.whatPhrase().text }
+func (t *Top) what() string { return t.whatPhrase().En }
 
 // whatPhrase is what with its message id, for the trace.
-func (t *Top) whatPhrase() phrase {
+func (t *Top) whatPhrase() layers.Phrase {
 	switch {
 	case t.Lines == 0:
-		return say("pop3.top.none", "no body lines")
+		return layers.Tell("pop3.top.none", "no body lines")
 	case t.Whole && t.Sent == 0:
-		return say("pop3.top.empty", "no body lines (the body is empty)")
+		return layers.Tell("pop3.top.empty", "no body lines (the body is empty)")
 	case t.Whole && t.Sent == 1:
-		return say("pop3.top.all.one", "all %d body line", t.Sent)
+		return layers.Tell("pop3.top.all.one", "all %d body line", t.Sent)
 	case t.Whole:
-		return say("pop3.top.all", "all %d body lines", t.Sent)
+		return layers.Tell("pop3.top.all", "all %d body lines", t.Sent)
 	case t.Sent == 1:
-		return say("pop3.top.first.one", "the first body line")
+		return layers.Tell("pop3.top.first.one", "the first body line")
 	}
-	return say("pop3.top.first", "the first %d body lines", t.Sent)
+	return layers.Tell("pop3.top.first", "the first %d body lines", t.Sent)
 }

@@ -453,9 +453,9 @@ func (a *ARQ) timeout() {
 		return
 	}
 	last := a.add(a.base, a.sent-1)
-	what := say("l2.arq.rtx.one", "retransmitting frame %d", a.base)
+	what := layers.Tell("l2.arq.rtx.one", "retransmitting frame %d", a.base)
 	if a.sent > 1 {
-		what = say("l2.arq.rtx.back", "going back to frame %d and retransmitting %d frames (%d to %d)", a.base, a.sent, a.base, last)
+		what = layers.Tell("l2.arq.rtx.back", "going back to frame %d and retransmitting %d frames (%d to %d)", a.base, a.sent, a.base, last)
 	}
 	a.record(layers.Event{Dir: layers.Timeout, Cause: ARQRetransmitCause}.Say("l2.arq.timeout",
 		"ARQ timer expired: no ACK for frame %d within %s: %v (try %d of %d)",
@@ -531,9 +531,9 @@ func (a *ARQ) handleAck(h ARQFrame, m layers.Meta) {
 		a.q, a.head = a.q[:k], 0
 	}
 	if a.env.Tracing() {
-		acked := say("l2.arq.acked.one", "frame %d acknowledged", first)
+		acked := layers.Tell("l2.arq.acked.one", "frame %d acknowledged", first)
 		if n > 1 {
-			acked = say("l2.arq.acked", "frames %d to %d acknowledged", first, a.add(first, n-1))
+			acked = layers.Tell("l2.arq.acked", "frames %d to %d acknowledged", first, a.add(first, n-1))
 		}
 		a.record(layers.Event{Dir: layers.Note}.Say("l2.arq.ack", "ACK %d received: %v; window now %v", h.Ack, acked, a.window()))
 	}
@@ -550,14 +550,14 @@ func (a *ARQ) handleAck(h ARQFrame, m layers.Meta) {
 
 // window describes the sender's window: "frames 3 to 5 unacknowledged" or
 // "empty, frame 6 next".
-func (a *ARQ) window() phrase {
+func (a *ARQ) window() layers.Phrase {
 	switch a.sent {
 	case 0:
-		return say("l2.arq.wnd.empty", "empty, frame %d next", a.next)
+		return layers.Tell("l2.arq.wnd.empty", "empty, frame %d next", a.next)
 	case 1:
-		return say("l2.arq.wnd.one", "frame %d unacknowledged", a.base)
+		return layers.Tell("l2.arq.wnd.one", "frame %d unacknowledged", a.base)
 	}
-	return say("l2.arq.wnd", "frames %d to %d unacknowledged", a.base, a.add(a.base, a.sent-1))
+	return layers.Tell("l2.arq.wnd", "frames %d to %d unacknowledged", a.base, a.add(a.base, a.sent-1))
 }
 
 // handleData delivers the expected frame and acknowledges it. A frame

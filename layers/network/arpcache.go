@@ -119,7 +119,7 @@ func (s *Stack) resolve(ifi int, nh netip.Addr, b []byte, m layers.Meta, local b
 		if s.env.Now() < e.expires {
 			return e.mac, true
 		}
-		s.record(ifi, layers.Note, "", "", nil, say("net.arp.expired", "ARP cache entry %s is at %s expired (not confirmed for %s): asking again", nh, e.mac, s.cfg.ARPTimeout))
+		s.record(ifi, layers.Note, "", "", nil, layers.Tell("net.arp.expired", "ARP cache entry %s is at %s expired (not confirmed for %s): asking again", nh, e.mac, s.cfg.ARPTimeout))
 		e.incomplete, e.mac, e.expires = true, datalink.MAC{}, 0
 	}
 	if e == nil {
@@ -129,13 +129,13 @@ func (s *Stack) resolve(ifi int, nh netip.Addr, b []byte, m layers.Meta, local b
 	if len(e.queue) >= ARPQueueLimit {
 		d, _ := Parse(b)
 		s.record(ifi, layers.Drop, layers.ReasonQueueFull, "", s.ownPDU(&d, b, m),
-			say("net.arp.queuefull", "%s already wait for the ARP reply from %s: datagram dropped", count(len(e.queue), "datagram"), nh))
+			layers.Tell("net.arp.queuefull", "%s already wait for the ARP reply from %s: datagram dropped", count(len(e.queue), "datagram"), nh))
 		return datalink.MAC{}, false
 	}
 	e.queue = append(e.queue, waiting{b: append([]byte(nil), b...), m: m, local: local})
 	if e.timer != nil {
 		if s.env.Tracing() {
-			s.record(ifi, layers.Note, "", "", nil, say("net.arp.pending", "ARP request for %s is out: datagram waits (%s waiting)", nh, count(len(e.queue), "datagram")))
+			s.record(ifi, layers.Note, "", "", nil, layers.Tell("net.arp.pending", "ARP request for %s is out: datagram waits (%s waiting)", nh, count(len(e.queue), "datagram")))
 		}
 		return datalink.MAC{}, false
 	}
@@ -168,14 +168,14 @@ func (s *Stack) arpRetry(k arpKey, e *arpEntry) {
 		e.tries++
 		cause := fmt.Sprintf("ARP retry %d of %d", e.tries, s.cfg.ARPRetries)
 		s.record(k.iface, layers.Timeout, "", cause, nil,
-			say("net.arp.retry", "no ARP reply from %s after %s: asking again (retry %d of %d)", k.ip, s.cfg.ARPRetry, e.tries, s.cfg.ARPRetries))
+			layers.Tell("net.arp.retry", "no ARP reply from %s after %s: asking again (retry %d of %d)", k.ip, s.cfg.ARPRetry, e.tries, s.cfg.ARPRetries))
 		s.sendARPRequest(k.iface, k.ip, cause)
 		e.timer = s.env.After(s.cfg.ARPRetry, func() { s.arpRetry(k, e) })
 		return
 	}
 	delete(s.arp.entries, k)
 	s.record(k.iface, layers.Timeout, "", "ARP failed", nil,
-		say("net.arp.failed", "ARP for %s failed: no reply to %s; %s dropped", k.ip, count(e.tries+1, "request"), count(len(e.queue), "waiting datagram")))
+		layers.Tell("net.arp.failed", "ARP for %s failed: no reply to %s; %s dropped", k.ip, count(e.tries+1, "request"), count(len(e.queue), "waiting datagram")))
 	for _, w := range e.queue {
 		s.arpFailed(k, w)
 	}
@@ -190,7 +190,7 @@ func (s *Stack) arpFailed(k arpKey, w waiting) {
 		return // cannot happen: w.b was emitted by this stack
 	}
 	s.record(k.iface, layers.Drop, layers.ReasonARPFailed, "ARP failed", s.ownPDU(&d, w.b, w.m),
-		say("net.arp.failed.drop", "next hop %s never answered ARP: datagram for %s dropped", k.ip, d.Dst))
+		layers.Tell("net.arp.failed.drop", "next hop %s never answered ARP: datagram for %s dropped", k.ip, d.Dst))
 	if !w.local {
 		s.sendICMPError(k.iface, d, w.b, ICMPDestUnreachable, ICMPHostUnreachable, 0, w.m, "ARP failed")
 		return
@@ -205,30 +205,30 @@ func (s *Stack) arpFailed(k arpKey, w waiting) {
 func (s *Stack) handleARP(ifi int, payload []byte, m layers.Meta) {
 	a, err := ParseARP(payload)
 	if err != nil {
-		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil, say("net.arp.bad", "ARP packet discarded: %v", err))
+		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil, layers.Tell("net.arp.bad", "ARP packet discarded: %v", err))
 		return
 	}
 	in := &s.ifaces[ifi]
 	switch {
 	case a.Op == RARPRequest || a.Op == RARPReply:
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-			say("net.arp.notrarp", "%s ignored: this node is not a RARP server", arpText(a)))
+			layers.Tell("net.arp.notrarp", "%s ignored: this node is not a RARP server", arpText(a)))
 		return
 	case a.Op != ARPRequest && a.Op != ARPReply:
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.arpPDU(&a, payload[:ARPLen], m),
-			say("net.arp.opcode", "ARP packet with unknown opcode %d discarded", a.Op))
+			layers.Tell("net.arp.opcode", "ARP packet with unknown opcode %d discarded", a.Op))
 		return
 	case in.unaddressed():
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-			say("net.arp.noaddr", "%s ignored: %s has no IPv4 address yet", arpText(a), in.Name))
+			layers.Tell("net.arp.noaddr", "%s ignored: %s has no IPv4 address yet", arpText(a), in.Name))
 		return
 	case a.SenderMAC == in.MAC:
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-			say("net.arp.echo", "ARP packet sent by this interface came back: ignored"))
+			layers.Tell("net.arp.echo", "ARP packet sent by this interface came back: ignored"))
 		return
 	case a.SenderIP == in.addr:
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-			say("net.arp.conflict", "address conflict: %s claims this interface's address %s; its claim is not learned", a.SenderMAC, in.addr))
+			layers.Tell("net.arp.conflict", "address conflict: %s claims this interface's address %s; its claim is not learned", a.SenderMAC, in.addr))
 		return
 	}
 	// An ARP probe (RFC 5227 2.1.1) has sender address 0.0.0.0: nothing to
@@ -243,7 +243,7 @@ func (s *Stack) handleARP(ifi int, payload []byte, m layers.Meta) {
 	if a.TargetIP != in.addr {
 		if !merged {
 			s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", s.arpPDU(&a, payload[:ARPLen], m),
-				say("net.arp.notforme", "ARP %s for %s, not this interface's address %s", opText(a.Op), a.TargetIP, in.addr))
+				layers.Tell("net.arp.notforme", "ARP %s for %s, not this interface's address %s", opText(a.Op), a.TargetIP, in.addr))
 		}
 		return
 	}
@@ -287,7 +287,7 @@ func (s *Stack) update(k arpKey, e *arpEntry, mac datalink.MAC) {
 		}
 		s.recordEvent(k.iface, ev)
 	case old != mac:
-		s.record(k.iface, layers.Note, "", "", nil, say("net.arp.moved", "ARP cache: %s moved from %s to %s", k.ip, old, mac))
+		s.record(k.iface, layers.Note, "", "", nil, layers.Tell("net.arp.moved", "ARP cache: %s moved from %s to %s", k.ip, old, mac))
 	}
 	q := e.queue
 	e.queue, e.tries = nil, 0

@@ -47,7 +47,7 @@ func (s *Stack) fragment(ifi int, dst datalink.MAC, b []byte, m layers.Meta) {
 	d, err := Parse(b)
 	if err != nil {
 		// b was emitted by this stack or checked on arrival.
-		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil, say("net.frag.bad", "datagram to fragment discarded: %v", err))
+		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil, layers.Tell("net.frag.bad", "datagram to fragment discarded: %v", err))
 		return
 	}
 	in := &s.ifaces[ifi]
@@ -80,7 +80,7 @@ func (s *Stack) fragment(ifi int, dst datalink.MAC, b []byte, m layers.Meta) {
 // fragmentText says how d is cut: "datagram id=0x1a2b of 3,000 B
 // fragmented into 3 fragments for MTU 1500 on eth1: 1480+1480+20 B of
 // data". Runs of more than three equal sizes print as "44x1480".
-func (s *Stack) fragmentText(d *Datagram, in *netIface, firstData, laterData int) phrase {
+func (s *Stack) fragmentText(d *Datagram, in *netIface, firstData, laterData int) layers.Phrase {
 	total := len(d.Payload)
 	var sizes []int
 	for off := 0; off < total; {
@@ -114,10 +114,10 @@ func (s *Stack) fragmentText(d *Datagram, in *netIface, firstData, laterData int
 		}
 	}
 	if len(d.Options) > 0 && laterData != firstData {
-		return say("net.frag.options", "datagram id=0x%04x of %s B fragmented into %v for MTU %d on %s: %s B of data; options: %d B in the first fragment, %d B copied into the others",
+		return layers.Tell("net.frag.options", "datagram id=0x%04x of %s B fragmented into %v for MTU %d on %s: %s B of data; options: %d B in the first fragment, %d B copied into the others",
 			d.ID, layers.Thousands(int64(d.Len())), count(len(sizes), "fragment"), in.MTU, in.Name, sb.String(), len(d.Options), len(s.fopt))
 	}
-	return say("net.frag", "datagram id=0x%04x of %s B fragmented into %v for MTU %d on %s: %s B of data",
+	return layers.Tell("net.frag", "datagram id=0x%04x of %s B fragmented into %v for MTU %d on %s: %s B of data",
 		d.ID, layers.Thousands(int64(d.Len())), count(len(sizes), "fragment"), in.MTU, in.Name, sb.String())
 }
 
@@ -169,7 +169,7 @@ func (s *Stack) tooBig(ifi int, b []byte, m layers.Meta, local bool) {
 		pdu = s.ownPDU(&d, b, m)
 	}
 	s.record(ifi, layers.Drop, layers.ReasonNeedFrag, "", pdu,
-		say("net.frag.df", "datagram of %s B for %s does not fit the MTU %d of %s and has Don't Fragment set: dropped", layers.Thousands(int64(len(b))), d.Dst, in.MTU, in.Name))
+		layers.Tell("net.frag.df", "datagram of %s B for %s does not fit the MTU %d of %s and has Don't Fragment set: dropped", layers.Thousands(int64(len(b))), d.Dst, in.MTU, in.Name))
 	if !local {
 		s.sendICMPError(ifi, d, b, ICMPDestUnreachable, ICMPFragNeeded, uint32(in.MTU), m, "fragmentation needed")
 		return
@@ -182,13 +182,13 @@ func (s *Stack) tooBig(ifi int, b []byte, m layers.Meta, local bool) {
 // send. The message never crosses a wire, but it is emitted and parsed so
 // that the transport layer sees exactly what a remote router would send.
 func (s *Stack) reportLocal(ifi int, d Datagram, b []byte, typ, code uint8, rest uint32, m layers.Meta, cause string) {
-	if s.up == nil || s.noErrorWhy(d).text != "" {
+	if s.up == nil || s.noErrorWhy(d).En != "" {
 		return
 	}
 	eb := NewError(typ, code, rest, b).Append(nil)
 	msg, _ := ParseICMP(eb)
 	mm := layers.Meta{ID: s.env.NewID(), Parents: parentsOf(m), Cause: cause}
 	s.record(ifi, layers.Note, "", cause, s.icmpPDU(&msg, eb, mm),
-		say("net.frag.reported", "%s reported to the local %s sender", icmpText(msg), d.Protocol))
+		layers.Tell("net.frag.reported", "%s reported to the local %s sender", icmpText(msg), d.Protocol))
 	s.up.DeliverICMP(d.Src, msg, mm)
 }

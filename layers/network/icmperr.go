@@ -42,7 +42,7 @@ func (s *Stack) SourceQuench(original []byte, m layers.Meta) error {
 	}
 	if s.env.Tracing() {
 		s.record(-1, layers.Note, "", cause, nil,
-			say("net.quench", "source quench to %s about datagram ID 0x%04x: deprecated by RFC 6633 (hosts ignore it), sent only because the scenario asks for it", d.Src, d.ID))
+			layers.Tell("net.quench", "source quench to %s about datagram ID 0x%04x: deprecated by RFC 6633 (hosts ignore it), sent only because the scenario asks for it", d.Src, d.ID))
 	}
 	return s.sendICMPError(-1, d, original[:d.Len()], ICMPSourceQuench, 0, 0, m, cause)
 }

@@ -59,7 +59,7 @@ func (s *Stack) RequestAddress() error {
 		}
 		in.rarpOut, in.rarpTries = true, 0
 		s.record(i, layers.Note, "", "", nil,
-			say("net.rarp.ask", "%s has no IPv4 address: broadcasting a RARP request for the address of %s", in.Name, in.MAC))
+			layers.Tell("net.rarp.ask", "%s has no IPv4 address: broadcasting a RARP request for the address of %s", in.Name, in.MAC))
 		s.sendRARPRequest(i, "")
 		asked++
 	}
@@ -93,13 +93,13 @@ func (s *Stack) rarpRetry(ifi int) {
 		in.rarpTries++
 		cause := fmt.Sprintf("RARP retry %d of %d", in.rarpTries, s.cfg.ARPRetries)
 		s.record(ifi, layers.Timeout, "", cause, nil,
-			say("net.rarp.retry", "no RARP reply after %s: asking again (retry %d of %d)", s.cfg.ARPRetry, in.rarpTries, s.cfg.ARPRetries))
+			layers.Tell("net.rarp.retry", "no RARP reply after %s: asking again (retry %d of %d)", s.cfg.ARPRetry, in.rarpTries, s.cfg.ARPRetries))
 		s.sendRARPRequest(ifi, cause)
 		return
 	}
 	in.rarpOut = false
 	s.record(ifi, layers.Timeout, "", "RARP failed", nil,
-		say("net.rarp.failed", "no RARP server answered %s: %s stays without an address", count(in.rarpTries+1, "request"), in.Name))
+		layers.Tell("net.rarp.failed", "no RARP server answered %s: %s stays without an address", count(in.rarpTries+1, "request"), in.Name))
 }
 
 // handleRARP takes a RARP packet (EtherType 0x8035) that arrived on ifi
@@ -108,7 +108,7 @@ func (s *Stack) rarpRetry(ifi int) {
 func (s *Stack) handleRARP(ifi int, src datalink.MAC, payload []byte, m layers.Meta) {
 	a, err := ParseARP(payload)
 	if err != nil {
-		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil, say("net.rarp.bad", "RARP packet discarded: %v", err))
+		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil, layers.Tell("net.rarp.bad", "RARP packet discarded: %v", err))
 		return
 	}
 	pdu := s.arpPDU(&a, payload[:ARPLen], m)
@@ -119,7 +119,7 @@ func (s *Stack) handleRARP(ifi int, src datalink.MAC, payload []byte, m layers.M
 		s.rarpLearn(ifi, a, pdu)
 	default:
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", pdu,
-			say("net.rarp.opcode", "%s in a RARP frame (EtherType 0x8035) discarded: RARP uses opcodes 3 and 4", opText(a.Op)))
+			layers.Tell("net.rarp.opcode", "%s in a RARP frame (EtherType 0x8035) discarded: RARP uses opcodes 3 and 4", opText(a.Op)))
 	}
 }
 
@@ -130,21 +130,21 @@ func (s *Stack) handleRARP(ifi int, src datalink.MAC, payload []byte, m layers.M
 func (s *Stack) rarpAnswer(ifi int, src datalink.MAC, a ARP, pdu *layers.PDU) {
 	in := &s.ifaces[ifi]
 	if s.rarpTable == nil {
-		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", pdu, say("net.rarp.notserver", "%s ignored: this node is not a RARP server", arpText(a)))
+		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", pdu, layers.Tell("net.rarp.notserver", "%s ignored: this node is not a RARP server", arpText(a)))
 		return
 	}
 	if in.unaddressed() {
-		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", pdu, say("net.rarp.noaddr", "%s ignored: %s has no address to answer from", arpText(a), in.Name))
+		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", pdu, layers.Tell("net.rarp.noaddr", "%s ignored: %s has no address to answer from", arpText(a), in.Name))
 		return
 	}
 	ip, ok := s.rarpTable[a.TargetMAC]
 	if !ok {
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", pdu,
-			say("net.rarp.unknown", "%s: %s is not in this server's RARP table, no reply", arpText(a), a.TargetMAC))
+			layers.Tell("net.rarp.unknown", "%s: %s is not in this server's RARP table, no reply", arpText(a), a.TargetMAC))
 		return
 	}
 	s.record(ifi, layers.Note, "", "", pdu,
-		say("net.rarp.reply", "RARP request from %s: the table says %s is %s, replying", src, a.TargetMAC, ip))
+		layers.Tell("net.rarp.reply", "RARP request from %s: the table says %s is %s, replying", src, a.TargetMAC, ip))
 	reply := ARP{Op: RARPReply, SenderMAC: in.MAC, SenderIP: in.addr, TargetMAC: a.TargetMAC, TargetIP: ip}
 	s.arpb = reply.Append(s.arpb[:0])
 	s.link.SendFrame(ifi, src, datalink.EtherTypeRARP, s.arpb, layers.Meta{Cause: "RARP request"})
@@ -157,7 +157,7 @@ func (s *Stack) rarpLearn(ifi int, a ARP, pdu *layers.PDU) {
 	in := &s.ifaces[ifi]
 	if !in.rarpOut || a.TargetMAC != in.MAC {
 		s.record(ifi, layers.Drop, layers.ReasonNotForMe, "", pdu,
-			say("net.rarp.notasked", "%s ignored: %s asked no RARP server about it", arpText(a), in.Name))
+			layers.Tell("net.rarp.notasked", "%s ignored: %s asked no RARP server about it", arpText(a), in.Name))
 		return
 	}
 	p := netip.PrefixFrom(a.TargetIP, in.Addr.Bits())
@@ -166,7 +166,7 @@ func (s *Stack) rarpLearn(ifi int, a ARP, pdu *layers.PDU) {
 		err = fmt.Errorf("network: interface %s: %s is not an address it can take", in.Name, a.TargetIP)
 	}
 	if err != nil {
-		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", pdu, say("net.rarp.badreply", "RARP reply from %s discarded: %v", a.SenderIP, err))
+		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", pdu, layers.Tell("net.rarp.badreply", "RARP reply from %s discarded: %v", a.SenderIP, err))
 		return
 	}
 	in.rarpOut = false
@@ -178,5 +178,5 @@ func (s *Stack) rarpLearn(ifi int, a ARP, pdu *layers.PDU) {
 	// The connected route cannot fail: the prefix is IPv4 and masked.
 	_ = s.routes.Add(Route{Prefix: in.net, Iface: ifi})
 	s.record(ifi, layers.State, "", "", pdu,
-		say("net.rarp.got", "RARP server %s (%s) says this interface is %s: %s is now %s", a.SenderIP, a.SenderMAC, a.TargetIP, in.Name, p))
+		layers.Tell("net.rarp.got", "RARP server %s (%s) says this interface is %s: %s is now %s", a.SenderIP, a.SenderMAC, a.TargetIP, in.Name, p))
 }

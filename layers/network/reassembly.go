@@ -64,15 +64,15 @@ func (s *Stack) reassemble(ifi int, d Datagram, b []byte, m layers.Meta) {
 	switch {
 	case z > maxFragEnd:
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.ipPDU(&d, b, m),
-			say("net.reasm.toofar", "fragment of ID 0x%04x from %s reaches octet %s: a datagram holds at most %s octets of data (RFC 791): discarded", d.ID, d.Src, layers.Thousands(int64(z)), layers.Thousands(int64(maxFragEnd))))
+			layers.Tell("net.reasm.toofar", "fragment of ID 0x%04x from %s reaches octet %s: a datagram holds at most %s octets of data (RFC 791): discarded", d.ID, d.Src, layers.Thousands(int64(z)), layers.Thousands(int64(maxFragEnd))))
 		return
 	case d.MoreFragments && len(d.Payload)%8 != 0:
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.ipPDU(&d, b, m),
-			say("net.reasm.notmult8", "fragment of ID 0x%04x from %s carries %d B with More Fragments set: every fragment but the last carries a multiple of 8 octets (RFC 791): discarded", d.ID, d.Src, len(d.Payload)))
+			layers.Tell("net.reasm.notmult8", "fragment of ID 0x%04x from %s carries %d B with More Fragments set: every fragment but the last carries a multiple of 8 octets (RFC 791): discarded", d.ID, d.Src, len(d.Payload)))
 		return
 	case d.MoreFragments && len(d.Payload) == 0:
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.ipPDU(&d, b, m),
-			say("net.reasm.empty", "fragment of ID 0x%04x from %s carries no data and has More Fragments set: discarded", d.ID, d.Src))
+			layers.Tell("net.reasm.empty", "fragment of ID 0x%04x from %s carries no data and has More Fragments set: discarded", d.ID, d.Src))
 		return
 	}
 	k := reasmKey{d.Src, d.Dst, d.Protocol, d.ID}
@@ -80,16 +80,16 @@ func (s *Stack) reassemble(ifi int, d Datagram, b []byte, m layers.Meta) {
 	if e == nil {
 		if len(s.reasm) >= s.cfg.ReassemblyLimit {
 			s.record(ifi, layers.Drop, layers.ReasonQueueFull, "", s.ipPDU(&d, b, m),
-				say("net.reasm.full", "fragment of ID 0x%04x from %s dropped: %s already in reassembly, the limit", d.ID, d.Src, count(len(s.reasm), "datagram")))
+				layers.Tell("net.reasm.full", "fragment of ID 0x%04x from %s dropped: %s already in reassembly, the limit", d.ID, d.Src, count(len(s.reasm), "datagram")))
 			return
 		}
 		e = s.newReasm(k, ifi)
 	}
 	// A last fragment fixes the end of the data: it must agree with what
 	// other fragments said.
-	if conflict := e.conflict(a, z, d.MoreFragments); conflict.text != "" {
+	if conflict := e.conflict(a, z, d.MoreFragments); conflict.En != "" {
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.ipPDU(&d, b, m),
-			say("net.reasm.conflict", "fragment of ID 0x%04x from %s (%d..%d) discarded: %v", d.ID, d.Src, a, z, conflict))
+			layers.Tell("net.reasm.conflict", "fragment of ID 0x%04x from %s (%d..%d) discarded: %v", d.ID, d.Src, a, z, conflict))
 		s.dropIfEmpty(k, e)
 		return
 	}
@@ -104,7 +104,7 @@ func (s *Stack) reassemble(ifi int, d Datagram, b []byte, m layers.Meta) {
 	}
 	if fresh == 0 && !endSet {
 		s.record(ifi, layers.Drop, layers.ReasonDuplicate, "", s.ipPDU(&d, b, m),
-			say("net.reasm.dup", "fragment of ID 0x%04x from %s: %d..%d is already held: duplicate discarded", d.ID, d.Src, a, z))
+			layers.Tell("net.reasm.dup", "fragment of ID 0x%04x from %s: %d..%d is already held: duplicate discarded", d.ID, d.Src, a, z))
 		return
 	}
 	e.frags++
@@ -161,16 +161,16 @@ func (s *Stack) dropIfEmpty(k reasmKey, e *reasmEntry) {
 
 // conflict says why a fragment [a, z) cannot belong with what is held, or
 // returns "".
-func (e *reasmEntry) conflict(a, z int, more bool) phrase {
+func (e *reasmEntry) conflict(a, z int, more bool) layers.Phrase {
 	switch {
 	case e.end >= 0 && !more && z != e.end:
-		return say("net.conflict.end", "it ends the datagram at %d, but the last fragment already ended it at %d", z, e.end)
+		return layers.Tell("net.conflict.end", "it ends the datagram at %d, but the last fragment already ended it at %d", z, e.end)
 	case e.end >= 0 && z > e.end:
-		return say("net.conflict.past", "it reaches past the end of the datagram at %d", e.end)
+		return layers.Tell("net.conflict.past", "it reaches past the end of the datagram at %d", e.end)
 	case e.end < 0 && !more && e.heldBeyond(z):
-		return say("net.conflict.beyond", "it ends the datagram at %d, but octets beyond it are held", z)
+		return layers.Tell("net.conflict.beyond", "it ends the datagram at %d, but octets beyond it are held", z)
 	}
-	return phrase{}
+	return layers.Phrase{}
 }
 
 // heldBeyond reports whether any octet at or after end is held.
@@ -252,20 +252,20 @@ func (e *reasmEntry) keepFirst(d *Datagram, b []byte) {
 
 // fragmentNote describes a fragment just held: "fragment 2 of ID 0x1a2b
 // from 10.0.1.10: 1480..2960 held; hole 0..1480".
-func (s *Stack) fragmentNote(e *reasmEntry, d *Datagram, a, z, fresh int, done bool) phrase {
-	var part, timer, tail phrase
+func (s *Stack) fragmentNote(e *reasmEntry, d *Datagram, a, z, fresh int, done bool) layers.Phrase {
+	var part, timer, tail layers.Phrase
 	if fresh < z-a {
-		part = say("net.reasm.part", " (%d of its %d B new, the rest already held)", fresh, z-a)
+		part = layers.Tell("net.reasm.part", " (%d of its %d B new, the rest already held)", fresh, z-a)
 	}
 	if e.frags == 1 {
-		timer = say("net.reasm.timer", ", reassembly timer %s started", s.cfg.ReassemblyTimeout)
+		timer = layers.Tell("net.reasm.timer", ", reassembly timer %s started", s.cfg.ReassemblyTimeout)
 	}
 	if done {
-		tail = say("net.reasm.done", "; no hole left: %s B of data from %v complete after %s", layers.Thousands(int64(e.end)), count(e.frags, "fragment"), s.env.Now()-e.start)
+		tail = layers.Tell("net.reasm.done", "; no hole left: %s B of data from %v complete after %s", layers.Thousands(int64(e.end)), count(e.frags, "fragment"), s.env.Now()-e.start)
 	} else {
-		tail = say("net.reasm.left", "; %v", e.holesText())
+		tail = layers.Tell("net.reasm.left", "; %v", e.holesText())
 	}
-	return say("net.reasm.held", "fragment %d of ID 0x%04x from %s: %d..%d held%v%v%v", e.frags, d.ID, d.Src, a, z, part, timer, tail)
+	return layers.Tell("net.reasm.held", "fragment %d of ID 0x%04x from %s: %d..%d held%v%v%v", e.frags, d.ID, d.Src, a, z, part, timer, tail)
 }
 
 // holesShown is how many holes a note lists.
@@ -273,17 +273,17 @@ const holesShown = 4
 
 // holesText returns "hole 0..1480" or "holes 0..1480, 2960..end" (end:
 // the last fragment has not come).
-func (e *reasmEntry) holesText() phrase {
+func (e *reasmEntry) holesText() layers.Phrase {
 	if len(e.holes) == 1 {
-		return say("net.hole", "hole %v", e.holesList())
+		return layers.Tell("net.hole", "hole %v", e.holesList())
 	}
-	return say("net.holes", "holes %v", e.holesList())
+	return layers.Tell("net.holes", "holes %v", e.holesList())
 }
 
 // holesList lists the holes: "0..1480, 2960..end"; a long list shows its
 // first holes and its last, which is open while the last fragment has not
 // come: "0..8, 16..24, 32..40, 5 more, 96..end".
-func (e *reasmEntry) holesList() phrase {
+func (e *reasmEntry) holesList() layers.Phrase {
 	hole := func(h span) string {
 		if h.to == holeOpen {
 			return fmt.Sprintf("%d..end", h.from)
@@ -293,7 +293,7 @@ func (e *reasmEntry) holesList() phrase {
 	var sb strings.Builder
 	for i, h := range e.holes {
 		if i == holesShown-1 && len(e.holes) > holesShown {
-			return say("net.holes.more", "%s, %d more, %s", sb.String(), len(e.holes)-holesShown, hole(e.holes[len(e.holes)-1]))
+			return layers.Tell("net.holes.more", "%s, %d more, %s", sb.String(), len(e.holes)-holesShown, hole(e.holes[len(e.holes)-1]))
 		}
 		if i > 0 {
 			sb.WriteString(", ")
@@ -303,7 +303,7 @@ func (e *reasmEntry) holesList() phrase {
 			break
 		}
 	}
-	return phrase{text: sb.String()}
+	return layers.Plain(sb.String())
 }
 
 // reassembled delivers the completed datagram of e: the header of its
@@ -316,7 +316,7 @@ func (s *Stack) reassembled(k reasmKey, e *reasmEntry) {
 	ifi := e.ifi
 	if n := whole.Len(); n > IPv4MaxLen {
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", nil,
-			say("net.reasm.toobig", "datagram ID 0x%04x from %s would be %s B with its %d B header, over the IPv4 maximum of %s: discarded",
+			layers.Tell("net.reasm.toobig", "datagram ID 0x%04x from %s would be %s B with its %d B header, over the IPv4 maximum of %s: discarded",
 				k.id, k.src, layers.Thousands(int64(n)), whole.HeaderLen(), layers.Thousands(int64(IPv4MaxLen))))
 		s.release(k, e)
 		return
@@ -345,12 +345,12 @@ func (s *Stack) reasmTimeout(k reasmKey, e *reasmEntry) {
 	e.timer = nil
 	cause := "reassembly timeout"
 	s.record(e.ifi, layers.Timeout, "", cause, nil,
-		say("net.reasm.timeout", "reassembly timer of ID 0x%04x from %s expired after %s: %v still missing", k.id, k.src, s.cfg.ReassemblyTimeout, e.holesList()))
+		layers.Tell("net.reasm.timeout", "reassembly timer of ID 0x%04x from %s expired after %s: %v still missing", k.id, k.src, s.cfg.ReassemblyTimeout, e.holesList()))
 	s.record(e.ifi, layers.Drop, layers.ReasonReassembly, cause, nil,
-		say("net.reasm.discard", "%s of ID 0x%04x from %s discarded", count(e.frags, "fragment"), k.id, k.src))
+		layers.Tell("net.reasm.discard", "%s of ID 0x%04x from %s discarded", count(e.frags, "fragment"), k.id, k.src))
 	if !e.haveFirst {
 		s.record(e.ifi, layers.Note, "", cause, nil,
-			say("net.reasm.noicmp", "no ICMP time exceeded sent: the fragment at offset 0, which it would quote, never came (RFC 792)"))
+			layers.Tell("net.reasm.noicmp", "no ICMP time exceeded sent: the fragment at offset 0, which it would quote, never came (RFC 792)"))
 		s.release(k, e)
 		return
 	}

@@ -470,13 +470,13 @@ func (s *Stack) send(src, dst netip.Addr, proto Protocol, ttl uint8, payload []b
 func (s *Stack) route(dst netip.Addr) (int, netip.Addr, error) {
 	if dst == limitedBroadcast {
 		if s.env.Tracing() {
-			s.record(0, layers.Note, "", "", nil, say("net.bcast", "%s is the limited broadcast: sent to every station on %s", dst, s.ifaces[0].Name))
+			s.record(0, layers.Note, "", "", nil, layers.Tell("net.bcast", "%s is the limited broadcast: sent to every station on %s", dst, s.ifaces[0].Name))
 		}
 		return 0, dst, nil
 	}
 	r, ok := s.routes.Lookup(dst)
 	if !ok {
-		s.record(-1, layers.Drop, layers.ReasonNoRoute, "", nil, say("net.noroute", "no route to %s: the routing table has no matching prefix and no default route, datagram not sent", dst))
+		s.record(-1, layers.Drop, layers.ReasonNoRoute, "", nil, layers.Tell("net.noroute", "no route to %s: the routing table has no matching prefix and no default route, datagram not sent", dst))
 		return 0, netip.Addr{}, fmt.Errorf("%w: %s", ErrNoRoute, dst)
 	}
 	if s.env.Tracing() {
@@ -544,8 +544,8 @@ func (s *Stack) recordEvent(ifi int, ev layers.Event) {
 	s.env.Record(ev)
 }
 
-func (s *Stack) record(ifi int, dir layers.Dir, reason layers.Reason, cause string, pdu *layers.PDU, text phrase) {
-	ev := layers.Event{Layer: layers.Network, Dir: dir, Text: text.text, Msg: text.msg, Args: text.args, Reason: reason, Cause: cause, PDU: pdu}
+func (s *Stack) record(ifi int, dir layers.Dir, reason layers.Reason, cause string, pdu *layers.PDU, text layers.Phrase) {
+	ev := layers.Event{Layer: layers.Network, Dir: dir, Text: text.En, Msg: text.Msg, Args: text.Args, Reason: reason, Cause: cause, PDU: pdu}
 	if ifi >= 0 && ifi < len(s.ifaces) {
 		ev.Iface = s.ifaces[ifi].Name
 	}

@@ -183,7 +183,7 @@ func (d *Decoder) endField() error {
 			After:      v,
 			BeforeSize: int64(len(enc)),
 			AfterSize:  int64(len(v)),
-		}.say("l6.step.word.decoded", "%s %s -> %s (RFC 2047 decoded)", d.name, quoteSample(enc, 48), quoteSample(v, 40)))
+		}.tell("l6.step.word.decoded", "%s %s -> %s (RFC 2047 decoded)", d.name, quoteSample(enc, 48), quoteSample(v, 40)))
 	}
 	d.fields = append(d.fields, HeaderField{Name: d.name, Value: v})
 	return nil
@@ -303,21 +303,21 @@ func (d *Decoder) Result() (Result, error) {
 		}
 	}
 	d.h.Sum(r.Hash[:0])
-	steps := []Step{Step{Name: "header"}.say("l6.step.header",
+	steps := []Step{Step{Name: "header"}.tell("l6.step.header",
 		"header: %d fields in %s B, %d folded lines unfolded", len(d.fields), layers.Thousands(d.hdrBytes), d.folds)}
 	steps = append(steps, d.steps...)
 	switch d.te {
 	case "base64", "quoted-printable":
-		steps = append(steps, Step{Name: d.te, BeforeSize: d.bodyIn, AfterSize: d.decoded}.say("l6.step.decoded",
+		steps = append(steps, Step{Name: d.te, BeforeSize: d.bodyIn, AfterSize: d.decoded}.tell("l6.step.decoded",
 			"body: %s %s B -> %s B", d.te, layers.Thousands(d.bodyIn), layers.Thousands(d.decoded)))
 	default:
-		steps = append(steps, Step{Name: d.te, BeforeSize: d.bodyIn, AfterSize: d.decoded}.say("l6.step.asis",
+		steps = append(steps, Step{Name: d.te, BeforeSize: d.bodyIn, AfterSize: d.decoded}.tell("l6.step.asis",
 			"body: %s, %s B taken as they are", d.te, layers.Thousands(d.bodyIn)))
 	}
 	steps = append(steps,
-		Step{Name: "CRLF", BeforeSize: d.decoded, AfterSize: d.text.octets}.say("l6.step.lf",
+		Step{Name: "CRLF", BeforeSize: d.decoded, AfterSize: d.text.octets}.tell("l6.step.lf",
 			"line ends: %s line breaks -> LF, %s B -> %s B", layers.Thousands(d.text.breaks), layers.Thousands(d.decoded), layers.Thousands(d.text.octets)),
-		Step{Name: "charset", After: r.Sample, BeforeSize: d.text.octets, AfterSize: d.text.chars}.say("l6.step.chars",
+		Step{Name: "charset", After: r.Sample, BeforeSize: d.text.octets, AfterSize: d.text.chars}.tell("l6.step.chars",
 			"body: %s B of %s -> %s characters of Unicode text (%s)",
 			layers.Thousands(d.text.octets), strings.ToUpper(d.charset), layers.Thousands(d.text.chars), quoteSample(r.Sample, 16)))
 	r.Steps = steps

@@ -123,7 +123,7 @@ func Encode(m Mail, opt Options) *Encoded {
 		e.te = Base64
 	case e.te == SevenBit && !seven:
 		e.te = Base64
-		steps = append(steps, Step{Name: "transfer encoding"}.say("l6.step.not7bit",
+		steps = append(steps, Step{Name: "transfer encoding"}.tell("l6.step.not7bit",
 			"7bit was asked for, but the body is not 7bit (non-ASCII octets or lines over 998 octets): base64 instead"))
 	}
 
@@ -143,7 +143,7 @@ func Encode(m Mail, opt Options) *Encoded {
 				After:      enc,
 				BeforeSize: int64(len(value)),
 				AfterSize:  int64(len(enc)),
-			}.say("l6.step.word", "%s %s -> %s (RFC 2047: UTF-8 in base64)", name, quoteSample(value, 40), quoteSample(enc, 48)))
+			}.tell("l6.step.word", "%s %s -> %s (RFC 2047: UTF-8 in base64)", name, quoteSample(value, 40), quoteSample(enc, 48)))
 		}
 	}
 	ownHeader := len(e.header)
@@ -175,39 +175,39 @@ func Encode(m Mail, opt Options) *Encoded {
 	start := bodyStart(m.Body, 24)
 	if chars := m.Body.Chars(); chars >= 0 {
 		steps = append(steps, Step{Name: "charset",
-			Before: start, After: hexSample(start, 12), BeforeSize: chars, AfterSize: bodyLen}.say("l6.step.utf8",
+			Before: start, After: hexSample(start, 12), BeforeSize: chars, AfterSize: bodyLen}.tell("l6.step.utf8",
 			"body: %s characters of Unicode text -> %s B of UTF-8 (%s)",
 			layers.Thousands(chars), layers.Thousands(bodyLen), hexSample(start, 6)))
 	} else {
 		steps = append(steps, Step{Name: "charset",
-			Before: start, After: hexSample(start, 12), BeforeSize: -1, AfterSize: bodyLen}.say("l6.step.generated",
+			Before: start, After: hexSample(start, 12), BeforeSize: -1, AfterSize: bodyLen}.tell("l6.step.generated",
 			"body: %s B of generated UTF-8 text (seed %d)", layers.Thousands(bodyLen), m.Body.Seed()))
 	}
 	if e.te != QuotedPrintable {
-		steps = append(steps, Step{Name: "CRLF", BeforeSize: bodyLen, AfterSize: crlf}.say("l6.step.crlf",
+		steps = append(steps, Step{Name: "CRLF", BeforeSize: bodyLen, AfterSize: crlf}.tell("l6.step.crlf",
 			"line ends: %s line breaks -> CRLF, %s B -> %s B", layers.Thousands(breaks), layers.Thousands(bodyLen), layers.Thousands(crlf)))
 	}
 	after := e.bodySample(40)
 	switch e.te {
 	case SevenBit:
 		steps = append(steps, Step{Name: "7bit",
-			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize}.say("l6.step.7bit",
+			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize}.tell("l6.step.7bit",
 			"body: US-ASCII text sent as it is (7bit), %s B", layers.Thousands(bodySize)))
 	case Base64:
 		steps = append(steps, Step{Name: "base64",
-			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize}.say("l6.step.base64",
+			Before: start, After: after, BeforeSize: crlf, AfterSize: bodySize}.tell("l6.step.base64",
 			"body: %s B -> base64 %s B in %s lines of at most 76 characters",
 			layers.Thousands(crlf), layers.Thousands(bodySize), layers.Thousands(b64Lines)))
 	case QuotedPrintable:
 		steps = append(steps, Step{Name: "quoted-printable",
-			Before: start, After: after, BeforeSize: bodyLen, AfterSize: bodySize}.say("l6.step.qp",
+			Before: start, After: after, BeforeSize: bodyLen, AfterSize: bodySize}.tell("l6.step.qp",
 			"body: %s B -> quoted-printable %s B (non-ASCII octets as =XX, line breaks as CRLF, lines of at most 76 characters)",
 			layers.Thousands(bodyLen), layers.Thousands(bodySize)))
 	}
-	steps = append(steps, Step{Name: "MIME header", BeforeSize: int64(ownHeader), AfterSize: int64(len(e.header))}.say("l6.step.mime",
+	steps = append(steps, Step{Name: "MIME header", BeforeSize: int64(ownHeader), AfterSize: int64(len(e.header))}.tell("l6.step.mime",
 		"header: %d fields, %s B, with MIME-Version: 1.0, Content-Type: text/plain; charset=UTF-8, Content-Transfer-Encoding: %v; then an empty line",
 		e.fields, layers.Thousands(int64(len(e.header))), e.te))
-	steps = append(steps, Step{Name: "message", BeforeSize: bodyLen, AfterSize: e.size}.say("l6.step.mail",
+	steps = append(steps, Step{Name: "message", BeforeSize: bodyLen, AfterSize: e.size}.tell("l6.step.mail",
 		"mail: %s B (header %s B + body %s B)", layers.Thousands(e.size), layers.Thousands(int64(len(e.header))), layers.Thousands(bodySize)))
 	e.steps = steps
 	return e

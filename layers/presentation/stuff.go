@@ -127,7 +127,7 @@ func (s *Stuffer) Octets() (in, out int64) { return s.octetsIn, s.octetsOut }
 
 // Step describes the stuffing done so far, for the trace.
 func (s *Stuffer) Step() Step {
-	return Step{Name: "dot-stuffing", BeforeSize: s.octetsIn, AfterSize: s.octetsOut}.say("l6.step.stuff",
+	return Step{Name: "dot-stuffing", BeforeSize: s.octetsIn, AfterSize: s.octetsOut}.tell("l6.step.stuff",
 		`dot-stuffing: %s of %s lines started with "." and got another; the line "." ends the block: %s B -> %s B`,
 		layers.Thousands(s.stuffed), layers.Thousands(s.lines), layers.Thousands(s.octetsIn), layers.Thousands(s.octetsOut))
 }
@@ -280,7 +280,7 @@ func (u *Unstuffer) Octets() (in, out int64) { return u.in, u.out }
 
 // Step describes the un-stuffing done, for the trace.
 func (u *Unstuffer) Step() Step {
-	return Step{Name: "dot-unstuffing", BeforeSize: u.in, AfterSize: u.out}.say("l6.step.unstuff",
+	return Step{Name: "dot-unstuffing", BeforeSize: u.in, AfterSize: u.out}.tell("l6.step.unstuff",
 		`dot-unstuffing: %s lines lost their extra "."; the line "." ended the block: %s B -> %s B`,
 		layers.Thousands(u.unstuffed), layers.Thousands(u.in), layers.Thousands(u.out))
 }

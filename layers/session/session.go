@@ -234,8 +234,10 @@ func (s *Session) Release() error {
 }
 
 // Abort ends the session because of reason (a connection loss, a protocol
-// error). Aborting a session that has already ended does nothing.
-func (s *Session) Abort(reason string) {
+// error), which the trace says in its reader's language and whose English
+// is the event's cause. Aborting a session that has already ended does
+// nothing.
+func (s *Session) Abort(reason layers.Phrase) {
 	if s.state == Released || s.state == Aborted {
 		return
 	}
@@ -249,7 +251,7 @@ func (s *Session) Abort(reason string) {
 		e = e.Say("l5.abort.resume", "abort session %d: %s; the last checkpoint is %d: %s (%s B)",
 			s.id, reason, c.N, c.Label, layers.Thousands(c.Octets))
 	}
-	s.note(e, reason)
+	s.note(e, reason.En)
 }
 
 func (s *Session) note(e layers.Event, cause string) {

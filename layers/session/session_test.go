@@ -182,7 +182,7 @@ func TestSessionReleaseAbort(t *testing.T) {
 		t.Error("a second Open gave no error")
 	}
 	s.Checkpoint("message 1 complete", 2941)
-	s.Abort("connection lost: retransmission limit reached")
+	s.Abort(layers.Plain("connection lost: retransmission limit reached"))
 	if s.State() != Aborted {
 		t.Fatalf("state %v, want ABORTED", s.State())
 	}
@@ -193,7 +193,7 @@ func TestSessionReleaseAbort(t *testing.T) {
 		t.Error("Release after Abort gave no error")
 	}
 	n := len(env.Events)
-	s.Abort("again")
+	s.Abort(layers.Plain("again"))
 	if len(env.Events) != n || s.State() != Aborted {
 		t.Error("a second Abort changed something")
 	}
@@ -206,12 +206,12 @@ func TestSessionReleaseAbort(t *testing.T) {
 	r := New(env, 4, Initiator)
 	r.Open()
 	r.Release()
-	r.Abort("reset after QUIT")
+	r.Abort(layers.Plain("reset after QUIT"))
 	if r.State() != Released {
 		t.Errorf("Abort after Release changed the state to %v", r.State())
 	}
 	q := New(env, 5, Initiator)
-	q.Abort("connect failed")
+	q.Abort(layers.Plain("connect failed"))
 	if q.State() != Aborted || env.Events[len(env.Events)-1].Text != "abort session 5: connect failed; no checkpoint to resume from" {
 		t.Errorf("abort of an IDLE session: %v, %q", q.State(), env.Events[len(env.Events)-1].Text)
 	}

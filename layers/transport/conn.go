@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"github.com/osisim/osisim/layers"
 	"net/netip"
 	"strconv"
 	"time"
@@ -223,14 +224,14 @@ func (c *Conn) windowUpdate() {
 func (c *Conn) Close() {
 	switch c.state {
 	case SynSent, Listen:
-		c.finish(nil, say("tcp.why.close.early", "Close called before the handshake completed"))
+		c.finish(nil, layers.Tell("tcp.why.close.early", "Close called before the handshake completed"))
 	case SynReceived, Established:
 		if c.finQueued {
 			return
 		}
 		c.finQueued = true
 		if c.state == Established {
-			c.setState(FinWait1, say("tcp.why.close", "Close called: FIN follows the queued data"), "")
+			c.setState(FinWait1, layers.Tell("tcp.why.close", "Close called: FIN follows the queued data"), "")
 		}
 		c.output()
 	case CloseWait:
@@ -238,7 +239,7 @@ func (c *Conn) Close() {
 			return
 		}
 		c.finQueued = true
-		c.setState(LastAck, say("tcp.why.close.last", "Close called after the peer's FIN: FIN follows the queued data"), "")
+		c.setState(LastAck, layers.Tell("tcp.why.close.last", "Close called after the peer's FIN: FIN follows the queued data"), "")
 		c.output()
 	}
 	c.flush()
@@ -255,18 +256,18 @@ func (c *Conn) Abort() {
 		c.stats.SegmentsSent++
 		c.t.emit(c.local.Addr(), c.remote.Addr(), &r, nil, "abort")
 	}
-	c.finish(ErrAborted, say("tcp.why.abort", "Abort called: RST sent"))
+	c.finish(ErrAborted, layers.Tell("tcp.why.abort", "Abort called: RST sent"))
 	c.flush()
 }
 
 // setState moves to s and records the change with why it happened.
-func (c *Conn) setState(s State, why phrase, cause string) {
+func (c *Conn) setState(s State, why layers.Phrase, cause string) {
 	old := c.state
 	c.state = s
 	if c.t.env.Tracing() {
 		e := stateEvent
 		e.Cause = cause
-		if why.msg == "" {
+		if why.Msg == "" {
 			e = e.Say("tcp.state", "%v -> %v", old, s)
 		} else {
 			e = e.Say("tcp.state.why", "%v -> %v: %v", old, s, why)
@@ -278,11 +279,11 @@ func (c *Conn) setState(s State, why phrase, cause string) {
 // finish moves the connection to CLOSED, releases it and schedules Closed.
 // An error close discards both buffers (RFC 9293 3.10.7.4: "all segment
 // queues should be flushed").
-func (c *Conn) finish(err error, why phrase) {
+func (c *Conn) finish(err error, why layers.Phrase) {
 	if c.state == Closed {
 		return
 	}
-	if why.msg != "" {
+	if why.Msg != "" {
 		c.setState(Closed, why, "")
 	} else {
 		c.state = Closed

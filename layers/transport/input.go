@@ -109,7 +109,7 @@ func (c *Conn) input(seg *Segment) {
 		c.sndWnd = uint32(seg.Window)
 		c.maxSndWnd = max(c.maxSndWnd, c.sndWnd)
 		c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
-		c.established(say("tcp.why.synack.acked", "ACK of our SYN-ACK received"), "ACK received")
+		c.established(layers.Tell("tcp.why.synack.acked", "ACK of our SYN-ACK received"), "ACK received")
 	}
 	if seqGT(seg.Ack, c.sndMax) {
 		c.sendAck("")
@@ -128,15 +128,15 @@ func (c *Conn) input(seg *Segment) {
 	switch c.state {
 	case FinWait1:
 		if finAcked {
-			c.setState(FinWait2, say("tcp.why.fin.acked", "our FIN was acknowledged"), "ACK received")
+			c.setState(FinWait2, layers.Tell("tcp.why.fin.acked", "our FIN was acknowledged"), "ACK received")
 		}
 	case Closing:
 		if finAcked {
-			c.enterTimeWait(say("tcp.why.fin.acked", "our FIN was acknowledged"))
+			c.enterTimeWait(layers.Tell("tcp.why.fin.acked", "our FIN was acknowledged"))
 		}
 	case LastAck:
 		if finAcked {
-			c.finish(nil, say("tcp.why.fin.acked", "our FIN was acknowledged"))
+			c.finish(nil, layers.Tell("tcp.why.fin.acked", "our FIN was acknowledged"))
 			return
 		}
 	}
@@ -181,7 +181,7 @@ func (c *Conn) synSentInput(seg *Segment) {
 	}
 	if seg.Flags&RST != 0 {
 		if ackOK {
-			c.finish(ErrRefused, say("tcp.why.refused", "the peer answered our SYN with RST: connection refused"))
+			c.finish(ErrRefused, layers.Tell("tcp.why.refused", "the peer answered our SYN with RST: connection refused"))
 		} else {
 			c.t.drop(layers.ReasonUnaccepted, func(e layers.Event) layers.Event {
 				return e.Say("tcp.drop.rst.synsent", "RST without ACK ignored in SYN-SENT")
@@ -206,7 +206,7 @@ func (c *Conn) synSentInput(seg *Segment) {
 		c.sndWnd = uint32(seg.Window)
 		c.maxSndWnd = c.sndWnd
 		c.sndWl1 = seg.Seq
-		c.setState(SynReceived, say("tcp.why.simopen", "SYN crossed ours (simultaneous open)"), "SYN received")
+		c.setState(SynReceived, layers.Tell("tcp.why.simopen", "SYN crossed ours (simultaneous open)"), "SYN received")
 		c.sendSYN("")
 		return
 	}
@@ -220,7 +220,7 @@ func (c *Conn) synSentInput(seg *Segment) {
 	c.sndWnd = uint32(seg.Window)
 	c.maxSndWnd = c.sndWnd
 	c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
-	c.established(say("tcp.why.synack", "SYN-ACK received"), "SYN-ACK received")
+	c.established(layers.Tell("tcp.why.synack", "SYN-ACK received"), "SYN-ACK received")
 	c.sendAck("")
 	c.output()
 }
@@ -235,7 +235,7 @@ func (c *Conn) setPeerMSS(peer uint16) {
 }
 
 // established enters ESTABLISHED and sets up congestion control.
-func (c *Conn) established(why phrase, cause string) {
+func (c *Conn) established(why layers.Phrase, cause string) {
 	c.setState(Established, why, cause)
 	c.cwnd = c.initialWindow()
 	if c.synRetried && c.rtt.rto < 3e9 && !c.rtt.measured {
@@ -243,7 +243,7 @@ func (c *Conn) established(why phrase, cause string) {
 		c.rtt.rto = c.rtt.clamp(3e9)
 	}
 	if c.finQueued {
-		c.setState(FinWait1, say("tcp.why.close.handshake", "Close was called during the handshake"), "")
+		c.setState(FinWait1, layers.Tell("tcp.why.close.handshake", "Close was called during the handshake"), "")
 	}
 	if c.passive {
 		c.pending |= evAccept
@@ -260,11 +260,11 @@ func (c *Conn) resetInput() {
 	switch c.state {
 	case SynReceived:
 		if c.passive {
-			c.setState(Listen, say("tcp.why.rst.halfopen", "RST received: the half-open connection is dropped, the port keeps listening"), "RST received")
-			c.finish(nil, phrase{})
+			c.setState(Listen, layers.Tell("tcp.why.rst.halfopen", "RST received: the half-open connection is dropped, the port keeps listening"), "RST received")
+			c.finish(nil, layers.Phrase{})
 			return
 		}
-		c.finish(ErrRefused, say("tcp.why.rst.simopen", "RST received during a simultaneous open: connection refused"))
+		c.finish(ErrRefused, layers.Tell("tcp.why.rst.simopen", "RST received during a simultaneous open: connection refused"))
 	case TimeWait:
 		// RFC 1337: an RST in TIME-WAIT is ignored, so that it cannot
 		// cut TIME-WAIT short.
@@ -272,7 +272,7 @@ func (c *Conn) resetInput() {
 			return e.Say("tcp.drop.rst.timewait", "RST in TIME-WAIT ignored (RFC 1337)")
 		})
 	default:
-		c.finish(ErrReset, say("tcp.why.reset", "RST received: connection reset by the peer"))
+		c.finish(ErrReset, layers.Tell("tcp.why.reset", "RST received: connection reset by the peer"))
 	}
 }
 
@@ -557,7 +557,7 @@ func (c *Conn) queueOutOfOrder(start, end uint32) {
 
 // holes lists the gaps before and between the queued ranges:
 // "hole 2921..4381" or "holes 2921..4381, 5841..7301".
-func (c *Conn) holes() phrase {
+func (c *Conn) holes() layers.Phrase {
 	var b strings.Builder
 	from := c.rcvNxt
 	for i, r := range c.ooo {
@@ -568,9 +568,9 @@ func (c *Conn) holes() phrase {
 		from = r.end
 	}
 	if len(c.ooo) > 1 {
-		return say("tcp.holes", "holes %s", b.String())
+		return layers.Tell("tcp.holes", "holes %s", b.String())
 	}
-	return say("tcp.hole", "hole %s", b.String())
+	return layers.Tell("tcp.hole", "hole %s", b.String())
 }
 
 // finInput processes the peer's FIN once every byte before it arrived
@@ -580,17 +580,17 @@ func (c *Conn) finInput() {
 	c.pending |= evPeerClosed
 	switch c.state {
 	case Established:
-		c.setState(CloseWait, say("tcp.why.fin", "the peer's FIN arrived: it will send no more data"), "FIN received")
+		c.setState(CloseWait, layers.Tell("tcp.why.fin", "the peer's FIN arrived: it will send no more data"), "FIN received")
 	case FinWait1:
-		c.setState(Closing, say("tcp.why.simclose", "the peer's FIN crossed ours (simultaneous close)"), "FIN received")
+		c.setState(Closing, layers.Tell("tcp.why.simclose", "the peer's FIN crossed ours (simultaneous close)"), "FIN received")
 	case FinWait2:
-		c.enterTimeWait(say("tcp.why.fin.timewait", "the peer's FIN arrived"))
+		c.enterTimeWait(layers.Tell("tcp.why.fin.timewait", "the peer's FIN arrived"))
 	}
 }
 
 // enterTimeWait enters TIME-WAIT for 2*MSL (RFC 9293 3.6.1).
-func (c *Conn) enterTimeWait(why phrase) {
-	c.setState(TimeWait, say("tcp.why.timewait", "%v; waiting 2*MSL = %s", why, seconds(2*c.t.cfg.MSL)), "")
+func (c *Conn) enterTimeWait(why layers.Phrase) {
+	c.setState(TimeWait, layers.Tell("tcp.why.timewait", "%v; waiting 2*MSL = %s", why, seconds(2*c.t.cfg.MSL)), "")
 	c.rto.kill()
 	c.persist.kill()
 	c.persisting = false

@@ -1,8 +1,9 @@
 package transport
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/osisim/osisim/layers"
 )
 
 // Meta.Cause values of segments that this package resends.
@@ -232,14 +233,14 @@ func (c *Conn) onRTO() {
 	old := c.rtt.rto
 	c.stats.Timeouts++
 	if c.retries >= c.t.cfg.MaxRetries {
-		var what phrase
+		var what layers.Phrase
 		switch c.state {
 		case SynSent:
-			what = say("tcp.what.rtx.syn", "the SYN was retransmitted %d times (MaxRetries) without an acknowledgment", c.retries)
+			what = layers.Tell("tcp.what.rtx.syn", "the SYN was retransmitted %d times (MaxRetries) without an acknowledgment", c.retries)
 		case SynReceived:
-			what = say("tcp.what.rtx.synack", "the SYN-ACK was retransmitted %d times (MaxRetries) without an acknowledgment", c.retries)
+			what = layers.Tell("tcp.what.rtx.synack", "the SYN-ACK was retransmitted %d times (MaxRetries) without an acknowledgment", c.retries)
 		default:
-			what = say("tcp.what.rtx", "seq %s was retransmitted %d times (MaxRetries) without an acknowledgment", c.relSnd(c.sndUna), c.retries)
+			what = layers.Tell("tcp.what.rtx", "seq %s was retransmitted %d times (MaxRetries) without an acknowledgment", c.relSnd(c.sndUna), c.retries)
 		}
 		c.giveUp(CauseRTO, old, what)
 		return
@@ -280,8 +281,8 @@ func (c *Conn) onRTO() {
 
 // giveUp ends the connection after MaxRetries unanswered retransmissions
 // (RFC 1122 4.2.3.5, threshold R2).
-func (c *Conn) giveUp(timer string, last time.Duration, what phrase) {
-	err := fmt.Errorf("%w: %v", ErrTimeout, what)
+func (c *Conn) giveUp(timer string, last time.Duration, what layers.Phrase) {
+	err := ErrTimeout.Because(what)
 	if c.t.env.Tracing() {
 		if timer == CauseRTO {
 			c.t.env.Record(timerEvent(timer).Say("tcp.giveup.rto", "RTO %s expired again: giving up, %v", seconds(last), what))
@@ -289,7 +290,7 @@ func (c *Conn) giveUp(timer string, last time.Duration, what phrase) {
 			c.t.env.Record(timerEvent(timer).Say("tcp.giveup.persist", "persist timer %s expired again: giving up, %v", seconds(last), what))
 		}
 	}
-	c.finish(err, say("tcp.why.timeout", "connection timed out"))
+	c.finish(err, layers.Tell("tcp.why.timeout", "connection timed out"))
 }
 
 // onPersist runs when the persist timer expires (RFC 9293 3.8.6.1, RFC 1122
@@ -316,7 +317,7 @@ func (c *Conn) onPersist() {
 		return
 	}
 	if c.probes >= c.t.cfg.MaxRetries {
-		c.giveUp("persist timer", c.persistDelay, say("tcp.what.probes", "%d zero-window probes in a row went unanswered", c.probes))
+		c.giveUp("persist timer", c.persistDelay, layers.Tell("tcp.what.probes", "%d zero-window probes in a row went unanswered", c.probes))
 		return
 	}
 	c.probes++
@@ -352,7 +353,7 @@ func (c *Conn) onTimeWait() {
 	if c.t.env.Tracing() {
 		c.t.env.Record(timerEvent("TIME-WAIT").Say("tcp.timewait", "TIME-WAIT %s (2*MSL) expired: no old duplicate can arrive any more", seconds(2*c.t.cfg.MSL)))
 	}
-	c.finish(nil, say("tcp.why.closed", "connection closed"))
+	c.finish(nil, layers.Tell("tcp.why.closed", "connection closed"))
 }
 
 // initialWindow is IW of RFC 5681 3.1 (RFC 3390): 4, 3 or 2 segments by

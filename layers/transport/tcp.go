@@ -55,11 +55,17 @@ func (s State) canSend() bool {
 func (s State) canReceive() bool { return s == Established || s == FinWait1 || s == FinWait2 }
 
 // Errors a connection can end with (Handler.Closed) or that the API returns.
+// The ones a connection ends with say themselves in the trace as a phrase
+// (layers.Error); their Go error strings stay in English.
 var (
-	ErrRefused  = errors.New("transport: connection refused: the peer answered our SYN with RST (nothing listens on that port)")
-	ErrReset    = errors.New("transport: connection reset: the peer sent RST and dropped the connection")
-	ErrTimeout  = errors.New("transport: connection timed out: the peer stopped acknowledging")
-	ErrAborted  = errors.New("transport: connection aborted: this side sent RST")
+	ErrRefused = layers.NewError("transport: connection refused: the peer answered our SYN with RST (nothing listens on that port)",
+		layers.Tell("tcp.err.refused", "connection refused: the peer answered our SYN with RST (nothing listens on that port)"))
+	ErrReset = layers.NewError("transport: connection reset: the peer sent RST and dropped the connection",
+		layers.Tell("tcp.err.reset", "connection reset: the peer sent RST and dropped the connection"))
+	ErrTimeout = layers.NewError("transport: connection timed out: the peer stopped acknowledging",
+		layers.Tell("tcp.err.timeout", "connection timed out: the peer stopped acknowledging"))
+	ErrAborted = layers.NewError("transport: connection aborted: this side sent RST",
+		layers.Tell("tcp.err.aborted", "connection aborted: this side sent RST"))
 	ErrPortUsed = errors.New("transport: port already in use")
 	ErrNoPorts  = errors.New("transport: no free port in the dynamic range 49152-65535")
 )
@@ -227,7 +233,7 @@ func (t *TCP) Dial(local netip.Addr, remote netip.AddrPort, h Handler) (*Conn, e
 	}
 	c := t.newConn(netip.AddrPortFrom(local, port), remote)
 	c.h = h
-	c.setState(SynSent, say("tcp.why.open", "active open from port %d to %v", port, remote), "")
+	c.setState(SynSent, layers.Tell("tcp.why.open", "active open from port %d to %v", port, remote), "")
 	c.sendSYN("")
 	c.rto.set(c.rtt.rto)
 	c.flush()
@@ -327,14 +333,14 @@ func (t *TCP) HandleSegment(src, dst netip.Addr, b []byte, m layers.Meta) {
 		t.listenInput(key, &seg)
 		return
 	}
-	t.closedInput(key, &seg, layers.ReasonPortClosed, say("tcp.what.closed", "port %d closed", seg.DstPort))
+	t.closedInput(key, &seg, layers.ReasonPortClosed, layers.Tell("tcp.what.closed", "port %d closed", seg.DstPort))
 }
 
 // closedInput answers a segment that belongs to no connection, as RFC 9293
 // 3.10.7.1 says for the CLOSED state: an RST is dropped; anything else gets
 // an RST that the sender will accept. Drops are recorded even when nothing
 // traces, so that the run's drop counts do not depend on the trace.
-func (t *TCP) closedInput(key connKey, seg *Segment, reason layers.Reason, what phrase) {
+func (t *TCP) closedInput(key connKey, seg *Segment, reason layers.Reason, what layers.Phrase) {
 	if seg.Flags&RST != 0 {
 		t.drop(layers.ReasonNoConn, func(e layers.Event) layers.Event {
 			return e.Say("tcp.drop.rst.noconn", "%v: RST for no connection ignored", what)
@@ -367,7 +373,7 @@ func (t *TCP) listenInput(key connKey, seg *Segment) {
 		})
 		return
 	case seg.Flags&ACK != 0:
-		t.closedInput(key, seg, layers.ReasonNoConn, say("tcp.what.noconn", "no connection from %v on port %d", key.remote, seg.DstPort))
+		t.closedInput(key, seg, layers.ReasonNoConn, layers.Tell("tcp.what.noconn", "no connection from %v on port %d", key.remote, seg.DstPort))
 		return
 	case seg.Flags&SYN == 0:
 		t.drop(layers.ReasonNoConn, func(e layers.Event) layers.Event {
@@ -388,7 +394,7 @@ func (t *TCP) listenInput(key connKey, seg *Segment) {
 	if len(seg.Payload) > 0 && t.env.Tracing() {
 		t.env.Record(noteEvent.Say("tcp.syn.data", "%d bytes of data on the SYN not accepted: the peer will send them again", len(seg.Payload)))
 	}
-	c.setState(SynReceived, say("tcp.why.syn", "SYN from %v on port %v", key.remote, Port(key.local.Port())), "SYN received")
+	c.setState(SynReceived, layers.Tell("tcp.why.syn", "SYN from %v on port %v", key.remote, Port(key.local.Port())), "SYN received")
 	c.sendSYN("")
 	c.rto.set(c.rtt.rto)
 	c.flush()

@@ -1,29 +1,6 @@
 package transport
 
-import (
-	"fmt"
-
-	"github.com/osisim/osisim/layers"
-)
-
-// phrase is a part of a trace text with a message id of its own (the why
-// of a state change, the holes of the out-of-order queue): it prints its
-// English template formatted with its arguments, and a renderer in another
-// language formats its own template of the id with the same arguments (see
-// layers.Event.Say). The zero phrase says nothing.
-type phrase struct {
-	msg, en string
-	args    []any
-}
-
-// say returns the phrase of message id msg with English template en.
-func say(msg, en string, args ...any) phrase { return phrase{msg: msg, en: en, args: args} }
-
-// String returns the English text.
-func (p phrase) String() string { return fmt.Sprintf(p.en, p.args...) }
-
-// Phrase returns the message id and arguments.
-func (p phrase) Phrase() (string, []any) { return p.msg, p.args }
+import "github.com/osisim/osisim/layers"
 
 // The bases of the transport layer's events.
 var (
