@@ -25,3 +25,20 @@ func Thousands(n int64) string {
 	}
 	return string(b)
 }
+
+// Plural counts things in English: "1 message", "2 messages".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Count returns one when n is 1 and many otherwise: the phrase for a count
+// whose words depend on it ("1 datagram", "2 datagrams").
+func Count(n int, one, many Phrase) Phrase {
+	if n == 1 {
+		return one
+	}
+	return many
+}

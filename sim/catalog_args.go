@@ -269,22 +269,16 @@ func (s bodySummary) zh() string {
 func count(n int, noun string) layers.Phrase {
 	switch noun {
 	case "packet":
-		if n == 1 {
-			return layers.Tell("n.packet", "%d packet", n)
-		}
-		return layers.Tell("n.packets", "%d packets", n)
+		return layers.Count(n, layers.Tell("n.packet", "%d packet", n),
+			layers.Tell("n.packets", "%d packets", n))
 	case "bit":
-		if n == 1 {
-			return layers.Tell("n.bit", "%d bit", n)
-		}
-		return layers.Tell("n.bits", "%d bits", n)
+		return layers.Count(n, layers.Tell("n.bit", "%d bit", n),
+			layers.Tell("n.bits", "%d bits", n))
 	case "hop":
-		if n == 1 {
-			return layers.Tell("n.hop", "%d hop", n)
-		}
-		return layers.Tell("n.hops", "%d hops", n)
+		return layers.Count(n, layers.Tell("n.hop", "%d hop", n),
+			layers.Tell("n.hops", "%d hops", n))
 	}
-	return layers.Plain(plural(n, noun))
+	return layers.Plain(layers.Plural(n, noun))
 }
 
 // icmpSummary returns the summary of an ICMP message as an argument of a

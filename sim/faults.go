@@ -438,10 +438,3 @@ func nth(n int) string {
 	}
 	return strconv.Itoa(n) + suffix
 }
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
-}

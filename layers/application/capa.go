@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/osisim/osisim/layers"
 )
 
 // MaxCapability is the longest capability line, CRLF included (RFC 2449
@@ -38,7 +40,7 @@ func (c Capabilities) Reader() io.Reader { return bytes.NewReader(c.Append(nil))
 
 // Summary returns "capability list of 6 lines (61 B)".
 func (c Capabilities) Summary() string {
-	return fmt.Sprintf("capability list of %s (%d B)", plural(len(c), "line"), c.Size())
+	return fmt.Sprintf("capability list of %s (%d B)", layers.Plural(len(c), "line"), c.Size())
 }
 
 // Has reports whether the list holds the capability tag, compared without

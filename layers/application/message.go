@@ -267,7 +267,7 @@ func (l ScanListing) Reader() io.Reader { return bytes.NewReader(l.Append(nil)) 
 
 // Summary returns "scan listing of 2 messages (14 B)".
 func (l ScanListing) Summary() string {
-	return fmt.Sprintf("scan listing of %s (%d B)", plural(len(l), "message"), l.Size())
+	return fmt.Sprintf("scan listing of %s (%d B)", layers.Plural(len(l), "message"), l.Size())
 }
 
 // ParseScanListing parses the body of a LIST reply, after un-stuffing:

@@ -458,7 +458,7 @@ func (s *Server) msgErr(cmd Message, n int, err error) Reply {
 	}
 	text := "no such message"
 	if cmd.Keyword == "LIST" || cmd.Keyword == "UIDL" {
-		text = fmt.Sprintf("no such message, only %s in maildrop", plural(s.md.Len(), "message"))
+		text = fmt.Sprintf("no such message, only %s in maildrop", layers.Plural(s.md.Len(), "message"))
 	}
 	return s.deny(Err(text),
 		layers.Tell("pop3.refused.nomsg", "%s refused: the maildrop has %v", cmd.String(), messages(s.md.Len())))
@@ -484,7 +484,7 @@ func (s *Server) list(cmd Message) Reply {
 			}
 		}
 		n, octets := s.md.Stat()
-		return Reply{Line: OK(fmt.Sprintf("%s (%d octets)", plural(n, "message"), octets)), Body: l}.note(
+		return Reply{Line: OK(fmt.Sprintf("%s (%d octets)", layers.Plural(n, "message"), octets)), Body: l}.note(
 			layers.Tell("pop3.list", "LIST: a scan listing of %v follows as a multi-line response", messages(len(l))))
 	}
 	n, bad := s.number(cmd)
@@ -533,7 +533,7 @@ func (s *Server) rset(cmd Message) Reply {
 	}
 	k := s.md.Reset()
 	n, octets := s.md.Stat()
-	return Reply{Line: OK(fmt.Sprintf("maildrop has %s (%d octets)", plural(n, "message"), octets))}.note(
+	return Reply{Line: OK(fmt.Sprintf("maildrop has %s (%d octets)", layers.Plural(n, "message"), octets))}.note(
 		layers.Tell("pop3.rset", "RSET: %v unmarked; nothing will be removed", marks(k)))
 }
 
@@ -585,12 +585,4 @@ func (s *Server) LostNote() Reply {
 	s.md.Unlock()
 	return Reply{}.note(layers.Tell("pop3.lost.tx", "connection lost in the TRANSACTION state without QUIT: no UPDATE, so nothing is removed (%v dropped); maildrop unlocked",
 		marks(k)))
-}
-
-// plural returns "1 message", "2 messages".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/osisim/osisim/layers"
 )
 
 // MaxUID is the longest unique-id (RFC 1939 section 7, UIDL: "The
@@ -48,7 +50,7 @@ func (l UIDListing) Reader() io.Reader { return bytes.NewReader(l.Append(nil)) }
 
 // Summary returns "unique-id listing of 2 messages (42 B)".
 func (l UIDListing) Summary() string {
-	return fmt.Sprintf("unique-id listing of %s (%d B)", plural(len(l), "message"), l.Size())
+	return fmt.Sprintf("unique-id listing of %s (%d B)", layers.Plural(len(l), "message"), l.Size())
 }
 
 // validUID reports whether u is a unique-id of RFC 1939: 1 to 70

@@ -100,7 +100,7 @@ func (c *ARPCache) String() string {
 			name = c.names[e.Iface]
 		}
 		if e.Incomplete {
-			fmt.Fprintf(&sb, "%s at (incomplete) on %s, %s waiting\n", e.IP, name, plural(e.Waiting, "datagram"))
+			fmt.Fprintf(&sb, "%s at (incomplete) on %s, %s waiting\n", e.IP, name, layers.Plural(e.Waiting, "datagram"))
 			continue
 		}
 		fmt.Fprintf(&sb, "%s at %s on %s (expires at %s)\n", e.IP, e.MAC, name, e.Expires)

@@ -596,11 +596,3 @@ func (s *Stack) arpPDU(a *ARP, b []byte, m layers.Meta) *layers.PDU {
 	return &layers.PDU{Kind: "arp", ID: m.ID, Parents: m.Parents, Len: len(b), HeaderLen: ARPLen,
 		Summary: a.Summary(), Fields: a.Fields(), Bytes: b}
 }
-
-// plural returns "1 datagram" or "3 datagrams".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
-}

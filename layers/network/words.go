@@ -18,27 +18,19 @@ func icmpText(m ICMP) pduText { return pduText{kind: "icmp", text: m.Summary()} 
 func count(n int, noun string) layers.Phrase {
 	switch noun {
 	case "datagram":
-		if n == 1 {
-			return layers.Tell("net.n.datagram", "%d datagram", n)
-		}
-		return layers.Tell("net.n.datagrams", "%d datagrams", n)
+		return layers.Count(n, layers.Tell("net.n.datagram", "%d datagram", n),
+			layers.Tell("net.n.datagrams", "%d datagrams", n))
 	case "waiting datagram":
-		if n == 1 {
-			return layers.Tell("net.n.waiting", "%d waiting datagram", n)
-		}
-		return layers.Tell("net.n.waitings", "%d waiting datagrams", n)
+		return layers.Count(n, layers.Tell("net.n.waiting", "%d waiting datagram", n),
+			layers.Tell("net.n.waitings", "%d waiting datagrams", n))
 	case "request":
-		if n == 1 {
-			return layers.Tell("net.n.request", "%d request", n)
-		}
-		return layers.Tell("net.n.requests", "%d requests", n)
+		return layers.Count(n, layers.Tell("net.n.request", "%d request", n),
+			layers.Tell("net.n.requests", "%d requests", n))
 	case "fragment":
-		if n == 1 {
-			return layers.Tell("net.n.fragment", "%d fragment", n)
-		}
-		return layers.Tell("net.n.fragments", "%d fragments", n)
+		return layers.Count(n, layers.Tell("net.n.fragment", "%d fragment", n),
+			layers.Tell("net.n.fragments", "%d fragments", n))
 	}
-	return layers.Plain(plural(n, noun))
+	return layers.Plain(layers.Plural(n, noun))
 }
 
 // opText is the name of an ARP opcode (arpOpName) as an argument of a text.
