@@ -75,14 +75,8 @@ func (o *explainOptions) run() error {
 	if err != nil {
 		return err
 	}
-	f, err := loadScenario(o.Scenario)
+	f, err := loadRun(o.Scenario, &o.faults, &o.profile)
 	if err != nil {
-		return err
-	}
-	if err := o.faults.apply(f); err != nil {
-		return err
-	}
-	if err := o.profile.apply(f); err != nil {
 		return err
 	}
 	link := o.Link

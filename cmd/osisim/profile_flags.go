@@ -41,3 +41,19 @@ func (p *profileFlags) apply(f *scenarios.File) error {
 	}
 	return nil
 }
+
+// loadRun loads the scenario a run or an explanation starts from and
+// applies the fault and profile flags to it.
+func loadRun(name string, faults *faultFlags, profile *profileFlags) (*scenarios.File, error) {
+	f, err := loadScenario(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := faults.apply(f); err != nil {
+		return nil, err
+	}
+	if err := profile.apply(f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}

@@ -110,14 +110,8 @@ func (o *runOptions) run() error {
 	if isCapture == nil && o.Output == "" {
 		return fmt.Errorf("the %s format is binary: name the capture file with -o FILE", o.Format)
 	}
-	f, err := loadScenario(o.Scenario)
+	f, err := loadRun(o.Scenario, &o.faults, &o.profile)
 	if err != nil {
-		return err
-	}
-	if err := o.faults.apply(f); err != nil {
-		return err
-	}
-	if err := o.profile.apply(f); err != nil {
 		return err
 	}
 	seed := f.Seed
