@@ -717,6 +717,42 @@ With a port number or a service name (pop3, http, ftp, ...), show that port.`,
 	"explain.hexmore": {
 		"... and %d more octets",
 		"……另有 %d 个八位组"},
+	// osisim decode (cmd/osisim/decode.go).
+	"cmd.decode.short": {
+		"Show a pcap or pcapng capture layer by layer, as a simulated run",
+		"逐层显示一个 pcap 或 pcapng 抓包文件，和模拟运行的显示一样"},
+	"cmd.decode.long": {
+		`Read a capture file (pcap or pcapng, Ethernet) from a real network or from
+"osisim run --format pcapng", decode every frame with osisim's own parsers
+(Ethernet II, ARP, IPv4, ICMP, TCP, UDP, and POP3 on port 110) and print it in
+the views of a simulated run: the text lines of the trace, one chapter per frame,
+or with --format json the JSON lines of docs/trace-format.md.
+
+A frame that does not decode is shown with what is wrong in it. A file that is
+not a capture, or is cut short, is an error naming the frame (exit status 2).`,
+		`读取一个抓包文件（pcap 或 pcapng，以太网），它可以来自真实网络，也可以来自
+"osisim run --format pcapng"；用 osisim 自己的解析器解码每一帧（以太网 II、ARP、
+IPv4、ICMP、TCP、UDP，以及 110 端口上的 POP3），并按模拟运行的视图打印：每帧一章
+的轨迹文本行，或者用 --format json 输出 docs/trace-format.md 描述的 JSON 行。
+
+不能解码的帧会显示它错在哪里。不是抓包文件或者被截断的文件是错误，错误信息会指出
+是哪一帧（退出状态 2）。`},
+	"flag.decode.format": {
+		"output format: text or json",
+		"输出格式：text 或 json"},
+	"flag.decode.model": {
+		"read the layers through this model: osi7, tcpip5 or tcpip4",
+		"按这个模型阅读各层：osi7、tcpip5 或 tcpip4"},
+	"decode.header": {
+		"osisim decode  %s  model %v",
+		"osisim decode  %s  模型 %v"},
+	"decode.summary": {
+		"Summary: %d frames in the %s file",
+		"小结：共 %d 帧（%s 文件）"},
+	"decode.summary.bad": {
+		", %d not fully decoded",
+		"，其中 %d 帧未能完全解码"},
+
 	// The overhead of the two profiles (overhead.go).
 	"overhead.title": {
 		"The same run in the Internet and the osi profile, counted at the hosts that sent TCP segments (%s):",

@@ -156,6 +156,24 @@ var eventCatalog = map[string]string{
 	"l7.pop3.client.top":     "POP3 客户端：收到第 %d 封邮件的开头：%s 字节，主题 %q，正文 %s 个字符，共 %s 行",
 	"l7.pop3.client.listing": "POP3 客户端：%s 列表：%s",
 
+	// osisim decode (cmd/osisim/decode.go).
+	"decode.frame":      "第 %d 帧：%d B",
+	"decode.frame.on":   "第 %d 帧：%d B，在 %s 上",
+	"decode.linktype":   "链路类型 %d（%v）不是以太网：不解码",
+	"decode.comment":    "抓包注释：%s",
+	"decode.fcs":        "%v：这一帧已损坏，接收方会丢弃它",
+	"decode.fcslen":     "数据链路层：抓包文件说帧以 %d 个八位组的 FCS 结尾；以太网的 FCS 是 4 个",
+	"decode.short":      "数据链路层：帧太短：%d 字节，首部至少需要 %d 字节",
+	"decode.llc":        "类型字段 %d 是 IEEE 802.3 的长度（LLC 帧）：不解码",
+	"decode.ethertype":  "EtherType %v：osisim 只解码 IPv4、ARP 和 RARP",
+	"decode.fragment":   "一个分片（偏移 %d，%d B）：这里不重组数据报，也不解码它的载荷",
+	"decode.tcpsum":     "%v（在发送主机上抓的包常常显示网卡填入校验和之前的值）",
+	"decode.proto":      "协议 %v：osisim 只解码 ICMP、TCP 和 UDP",
+	"decode.pop3.body":  "%d B，属于多行响应的正文，或者属于在前面的段中开始的一行（RFC 1939 第 3 节）",
+	"decode.pop3.reply": "%d B，属于在下一个段中继续的一行应答",
+	"decode.pop3.then":  "然后是 %d B 的多行响应正文（经过字节填充，RFC 1939 第 3 节）",
+	"decode.pop3.cmd":   "%d B，属于在下一个段中继续的一行命令",
+
 	// Live mode: the TAP between the simulation and the real kernel (live.go).
 	"l2.tap.in":            "真实内核写入 %d B 到 %s：填充到 %d B 并加上 FCS %08x（TAP 传送的帧不带 FCS）",
 	"l2.tap.out":           "FCS 正确并去掉（TAP 传送的帧不带 FCS）：%d B 写入 %s，交给真实内核",

@@ -37,16 +37,9 @@ func newDecodeCmd(s streams) *cobra.Command {
 	o := &decodeOptions{streams: s}
 	cmd := &cobra.Command{
 		Use:   "decode FILE",
-		Short: "Show a pcap or pcapng capture layer by layer, as a simulated run",
-		Long: `Read a capture file (pcap or pcapng, Ethernet) from a real network or from
-"osisim run --format pcapng", decode every frame with osisim's own parsers
-(Ethernet II, ARP, IPv4, ICMP, TCP, UDP, and POP3 on port 110) and print it in
-the views of a simulated run: the text lines of the trace, one chapter per frame,
-or with --format json the JSON lines of docs/trace-format.md.
-
-A frame that does not decode is shown with what is wrong in it. A file that is
-not a capture, or is cut short, is an error naming the frame (exit status 2).`,
-		Args: cobra.ExactArgs(1),
+		Short: sim.Msg(layers.EN, "cmd.decode.short"),
+		Long:  sim.Msg(layers.EN, "cmd.decode.long"),
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.File = args[0]
 			// The language is the root's persistent --lang flag, if any.
@@ -57,8 +50,8 @@ not a capture, or is cut short, is an error naming the frame (exit status 2).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Format, "format", "f", "text", "output format: text or json")
-	f.StringVar(&o.Model, "model", "osi7", "read the layers through this model: osi7, tcpip5 or tcpip4")
+	f.StringVarP(&o.Format, "format", "f", "text", sim.Msg(layers.EN, "flag.decode.format"))
+	f.StringVar(&o.Model, "model", "osi7", sim.Msg(layers.EN, "flag.decode.model"))
 	return cmd
 }
 
@@ -93,9 +86,9 @@ func (o *decodeOptions) run() error {
 	} else {
 		text = sim.NewTextRecorder(o.Out, sim.TextOptions{Model: model, Lang: lang, All: true, NodeWidth: 8})
 		rec, flush = text, text.Flush
-		text.Printf("osisim decode  %s  model %s\n", o.File, model)
+		text.Printf("%s\n", sim.Msgf(lang, "decode.header", o.File, model))
 	}
-	sum, derr := decodeCapture(file, rec)
+	sum, derr := decodeCaptureIn(file, rec, lang)
 	if text != nil {
 		if err := text.Flush(); err != nil {
 			return err
@@ -241,6 +234,11 @@ func (c *captureReader) next() (capturedFrame, error) {
 // to rec as trace events. It returns a closing summary line, or an error
 // naming the frame where the file is unreadable.
 func decodeCapture(r io.Reader, rec layers.Recorder) (string, error) {
+	return decodeCaptureIn(r, rec, layers.EN)
+}
+
+// decodeCaptureIn is decodeCapture with the summary line in lang.
+func decodeCaptureIn(r io.Reader, rec layers.Recorder, lang layers.Lang) (string, error) {
 	c, err := openCapture(r)
 	if err != nil {
 		return "", err
@@ -258,9 +256,9 @@ func decodeCapture(r io.Reader, rec layers.Recorder) (string, error) {
 		n++
 		d.frame(n, f)
 	}
-	s := fmt.Sprintf("Summary: %d frames in the %s file", n, c.format)
+	s := sim.Msgf(lang, "decode.summary", n, c.format)
 	if d.undecodable > 0 {
-		s += fmt.Sprintf(", %d not fully decoded", d.undecodable)
+		s += sim.Msgf(lang, "decode.summary.bad", d.undecodable)
 	}
 	return s, nil
 }
@@ -293,19 +291,21 @@ func (d *decoder) frame(n int, f capturedFrame) {
 	}
 	node, iface, peer := interfaceParts(f.iface)
 	d.events = d.events[:0]
-	title := fmt.Sprintf("frame %d: %d B", n, len(f.data))
+	var title layers.Event
 	if f.iface != "" {
-		title += " on " + f.iface
+		title = title.Title("decode.frame.on", "frame %d: %d B on %s", n, len(f.data), f.iface)
+	} else {
+		title = title.Title("decode.frame", "frame %d: %d B", n, len(f.data))
 	}
 	if f.link != gplayers.LinkTypeEthernet {
-		d.note(layers.DataLink, fmt.Sprintf("link type %d (%s) is not Ethernet: not decoded", f.link, f.link))
+		d.note(layers.DataLink, layers.Tell("decode.linktype", "link type %d (%v) is not Ethernet: not decoded", int(f.link), f.link))
 	} else {
 		d.decodeEthernet(f.data, f.fcs)
 	}
 	for _, c := range f.comments {
 		// osisim's "carries ..." comments repeat what the decode shows.
 		if !strings.HasPrefix(c, "carries ") {
-			d.note(layers.DataLink, "capture comment: "+c)
+			d.note(layers.DataLink, layers.Tell("decode.comment", "capture comment: %s", c))
 		}
 	}
 	// Lower PDUs carry the upper ones: each PDU's parent is the next one up.
@@ -334,7 +334,7 @@ func (d *decoder) frame(n int, f capturedFrame) {
 		e.Seq, e.Time = d.seq, t
 		e.Node, e.Iface, e.Peer = node, iface, peer
 		if i == 0 {
-			e.Chapter = title
+			e.Chapter, e.ChapterMsg, e.ChapterArgs = title.Chapter, title.ChapterMsg, title.ChapterArgs
 		}
 		d.rec.Record(e)
 	}
@@ -363,14 +363,14 @@ func (d *decoder) add(l layers.Layer, p *layers.PDU, text string) {
 	d.events = append(d.events, layers.Event{Layer: l, Dir: layers.Up, PDU: p, Text: text})
 }
 
-func (d *decoder) note(l layers.Layer, text string) {
-	d.events = append(d.events, layers.Event{Layer: l, Dir: layers.Note, Text: text})
+func (d *decoder) note(l layers.Layer, p layers.Phrase) {
+	d.events = append(d.events, layers.Event{Layer: l, Dir: layers.Note}.SayPhrase(p))
 }
 
 // bad records that the frame does not decode at layer l, and why.
-func (d *decoder) bad(l layers.Layer, reason layers.Reason, text string) {
+func (d *decoder) bad(l layers.Layer, reason layers.Reason, p layers.Phrase) {
 	d.undecodable++
-	d.events = append(d.events, layers.Event{Layer: l, Dir: layers.Drop, Reason: reason, Text: text})
+	d.events = append(d.events, layers.Event{Layer: l, Dir: layers.Drop, Reason: reason}.SayPhrase(p))
 }
 
 // hasFCS guesses whether a frame the file says nothing about ends with
@@ -402,21 +402,21 @@ func (d *decoder) decodeEthernet(b []byte, fcs int) {
 			if errors.As(err, &fe) {
 				pdu.HeaderLen, pdu.Summary, pdu.Fields = f.HeaderLen(), f.Summary(), f.Fields()
 				d.add(layers.DataLink, pdu, "")
-				d.bad(layers.DataLink, layers.ReasonFCS, err.Error()+": the frame was corrupted, a receiver discards it")
+				d.bad(layers.DataLink, layers.ReasonFCS, layers.Tell("decode.fcs", "%v: the frame was corrupted, a receiver discards it", err))
 				return
 			}
-			d.bad(layers.DataLink, layers.ReasonMalformed, err.Error())
+			d.bad(layers.DataLink, layers.ReasonMalformed, layers.Plain(err.Error()))
 			return
 		}
 		pdu.HeaderLen, pdu.Summary, pdu.Fields = f.HeaderLen(), f.Summary(), f.Fields()
 	case fcs != 0:
-		d.bad(layers.DataLink, layers.ReasonMalformed, fmt.Sprintf("datalink: the capture says frames end with %d octets of FCS; Ethernet's is 4", fcs))
+		d.bad(layers.DataLink, layers.ReasonMalformed, layers.Tell("decode.fcslen", "datalink: the capture says frames end with %d octets of FCS; Ethernet's is 4", fcs))
 		return
 	default:
 		// The capture left the FCS out (most captures do): decode the
 		// header and describe what the frame carries, without an FCS.
 		if len(b) < datalink.HeaderLen {
-			d.bad(layers.DataLink, layers.ReasonMalformed, fmt.Sprintf("datalink: frame too short: %d bytes, need at least %d for the header", len(b), datalink.HeaderLen))
+			d.bad(layers.DataLink, layers.ReasonMalformed, layers.Tell("decode.short", "datalink: frame too short: %d bytes, need at least %d for the header", len(b), datalink.HeaderLen))
 			return
 		}
 		f = datalink.Frame{Dst: datalink.MAC(b[0:6]), Src: datalink.MAC(b[6:12]),
@@ -432,7 +432,7 @@ func (d *decoder) decodeEthernet(b []byte, fcs int) {
 	}
 	if f.Type < 0x0600 {
 		d.add(layers.DataLink, pdu, "")
-		d.note(layers.DataLink, fmt.Sprintf("the type field %d is an IEEE 802.3 length (an LLC frame): not decoded", uint16(f.Type)))
+		d.note(layers.DataLink, layers.Tell("decode.llc", "the type field %d is an IEEE 802.3 length (an LLC frame): not decoded", uint16(f.Type)))
 		return
 	}
 	d.add(layers.DataLink, pdu, "")
@@ -442,13 +442,13 @@ func (d *decoder) decodeEthernet(b []byte, fcs int) {
 	case datalink.EtherTypeARP, datalink.EtherTypeRARP:
 		a, err := network.ParseARP(f.Payload)
 		if err != nil {
-			d.bad(layers.Network, layers.ReasonMalformed, err.Error())
+			d.bad(layers.Network, layers.ReasonMalformed, layers.Plain(err.Error()))
 			return
 		}
 		d.add(layers.Network, &layers.PDU{Kind: "arp", Len: network.ARPLen, HeaderLen: a.HeaderLen(),
 			Summary: a.Summary(), Fields: a.Fields(), Bytes: f.Payload[:network.ARPLen]}, "")
 	default:
-		d.note(layers.Network, fmt.Sprintf("EtherType %s: osisim decodes IPv4, ARP and RARP only", f.Type))
+		d.note(layers.Network, layers.Tell("decode.ethertype", "EtherType %v: osisim decodes IPv4, ARP and RARP only", f.Type))
 	}
 }
 
@@ -459,13 +459,13 @@ func (d *decoder) decodeIPv4(b []byte) {
 		if errors.Is(err, network.ErrChecksum) {
 			reason = layers.ReasonChecksum
 		}
-		d.bad(layers.Network, reason, err.Error())
+		d.bad(layers.Network, reason, layers.Plain(err.Error()))
 		return
 	}
 	d.add(layers.Network, &layers.PDU{Kind: "ipv4", Len: dg.Len(), HeaderLen: dg.HeaderLen(),
 		Summary: dg.Summary(), Fields: dg.Fields(), Bytes: b[:dg.Len()]}, "")
 	if dg.IsFragment() {
-		d.note(layers.Network, fmt.Sprintf("a fragment (offset %d, %d B): the datagram is not reassembled here, its payload is not decoded", dg.FragOffset, len(dg.Payload)))
+		d.note(layers.Network, layers.Tell("decode.fragment", "a fragment (offset %d, %d B): the datagram is not reassembled here, its payload is not decoded", dg.FragOffset, len(dg.Payload)))
 		return
 	}
 	switch dg.Protocol {
@@ -476,7 +476,7 @@ func (d *decoder) decodeIPv4(b []byte) {
 			if errors.Is(err, network.ErrChecksum) {
 				reason = layers.ReasonChecksum
 			}
-			d.bad(layers.Network, reason, err.Error())
+			d.bad(layers.Network, reason, layers.Plain(err.Error()))
 			return
 		}
 		d.add(layers.Network, &layers.PDU{Kind: "icmp", Len: len(dg.Payload), HeaderLen: m.HeaderLen(),
@@ -484,14 +484,14 @@ func (d *decoder) decodeIPv4(b []byte) {
 	case network.ProtoTCP:
 		s, err := transport.Parse(dg.Payload, dg.Src, dg.Dst)
 		if err != nil && !errors.Is(err, transport.ErrChecksum) {
-			d.bad(layers.Transport, layers.ReasonMalformed, err.Error())
+			d.bad(layers.Transport, layers.ReasonMalformed, layers.Plain(err.Error()))
 			return
 		}
 		d.add(layers.Transport, &layers.PDU{Kind: "tcp", Len: len(dg.Payload), HeaderLen: s.HeaderLen(),
 			Summary: s.Summary(), Fields: s.Fields(), Bytes: dg.Payload}, "")
 		if err != nil {
-			d.bad(layers.Transport, layers.ReasonChecksum, err.Error()+
-				" (a capture taken on the sending host often shows the checksum before the network card fills it in)")
+			d.bad(layers.Transport, layers.ReasonChecksum, layers.Tell("decode.tcpsum",
+				"%v (a capture taken on the sending host often shows the checksum before the network card fills it in)", err))
 		}
 		if len(s.Payload) > 0 && (s.SrcPort == 110 || s.DstPort == 110) {
 			d.decodePOP3(s.Payload, s.DstPort == 110)
@@ -499,16 +499,16 @@ func (d *decoder) decodeIPv4(b []byte) {
 	case network.ProtoUDP:
 		u, err := transport.ParseDatagram(dg.Payload, dg.Src, dg.Dst)
 		if err != nil && !errors.Is(err, transport.ErrChecksum) {
-			d.bad(layers.Transport, layers.ReasonMalformed, err.Error())
+			d.bad(layers.Transport, layers.ReasonMalformed, layers.Plain(err.Error()))
 			return
 		}
 		d.add(layers.Transport, &layers.PDU{Kind: "udp", Len: len(dg.Payload), HeaderLen: u.HeaderLen(),
 			Summary: u.Summary(), Fields: u.Fields(), Bytes: dg.Payload}, "")
 		if err != nil {
-			d.bad(layers.Transport, layers.ReasonChecksum, err.Error())
+			d.bad(layers.Transport, layers.ReasonChecksum, layers.Plain(err.Error()))
 		}
 	default:
-		d.note(layers.Network, fmt.Sprintf("protocol %s: osisim decodes ICMP, TCP and UDP only", dg.Protocol))
+		d.note(layers.Network, layers.Tell("decode.proto", "protocol %v: osisim decodes ICMP, TCP and UDP only", dg.Protocol))
 	}
 }
 
@@ -519,24 +519,24 @@ func (d *decoder) decodeIPv4(b []byte) {
 func (d *decoder) decodePOP3(b []byte, fromClient bool) {
 	if !fromClient {
 		if !bytes.HasPrefix(b, []byte("+OK")) && !bytes.HasPrefix(b, []byte("-ERR")) {
-			d.note(layers.Application, fmt.Sprintf("%d B of a multi-line body or of a line begun in an earlier segment (RFC 1939 section 3)", len(b)))
+			d.note(layers.Application, layers.Tell("decode.pop3.body", "%d B of a multi-line body or of a line begun in an earlier segment (RFC 1939 section 3)", len(b)))
 			return
 		}
 		i := bytes.Index(b, []byte("\r\n"))
 		if i < 0 {
-			d.note(layers.Application, fmt.Sprintf("%d B of a reply line that continues in the next segment", len(b)))
+			d.note(layers.Application, layers.Tell("decode.pop3.reply", "%d B of a reply line that continues in the next segment", len(b)))
 			return
 		}
 		d.pop3Line(b[:i+2], application.ParseReply)
 		if rest := b[i+2:]; len(rest) > 0 {
-			d.note(layers.Application, fmt.Sprintf("then %d B of the multi-line body (byte-stuffed, RFC 1939 section 3)", len(rest)))
+			d.note(layers.Application, layers.Tell("decode.pop3.then", "then %d B of the multi-line body (byte-stuffed, RFC 1939 section 3)", len(rest)))
 		}
 		return
 	}
 	for len(b) > 0 {
 		i := bytes.Index(b, []byte("\r\n"))
 		if i < 0 {
-			d.note(layers.Application, fmt.Sprintf("%d B of a command line that continues in the next segment", len(b)))
+			d.note(layers.Application, layers.Tell("decode.pop3.cmd", "%d B of a command line that continues in the next segment", len(b)))
 			return
 		}
 		d.pop3Line(b[:i+2], application.ParseCommand)
@@ -547,7 +547,7 @@ func (d *decoder) decodePOP3(b []byte, fromClient bool) {
 func (d *decoder) pop3Line(line []byte, parse func([]byte) (application.Message, error)) {
 	m, err := parse(line)
 	if err != nil {
-		d.bad(layers.Application, layers.ReasonMalformed, err.Error())
+		d.bad(layers.Application, layers.ReasonMalformed, layers.Plain(err.Error()))
 		return
 	}
 	d.add(layers.Application, &layers.PDU{Kind: "pop3", Len: len(line), HeaderLen: m.HeaderLen(),

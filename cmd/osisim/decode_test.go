@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -417,4 +418,34 @@ type tee [2]layers.Recorder
 func (t tee) Record(e *layers.Event) {
 	t[0].Record(e)
 	t[1].Record(e)
+}
+
+// TestDecodeChinese decodes a capture of the default lesson under --lang
+// zh: the chapters, the notes and the summary are Chinese; only the
+// capture's own octets (its comments, POP3's reply texts) stay as they are.
+func TestDecodeChinese(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "run.pcapng")
+	if code, _, errOut := run(t, "run", "-f", "pcapng", "-o", file); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := run(t, "--lang", "zh", "decode", file)
+	if code != 0 {
+		t.Fatalf("decode: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"模型 OSI-7", "1. 第 1 帧：64 B，在 client.eth0 -> sw1.1 上", "L2 数据链路层", "小结：共 118 帧（pcapng 文件）"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the Chinese decode does not say %q", want)
+		}
+	}
+	english := regexp.MustCompile(`\b[a-z]+(?: [a-z]+){2,}\b`)
+	for _, line := range strings.Split(out, "\n") {
+		// The capture's comments and POP3's reply lines are octets of the
+		// file, shown as they are.
+		for _, quote := range []string{"抓包注释：", "+OK", "-ERR"} {
+			line, _, _ = strings.Cut(line, quote)
+		}
+		if m := english.FindString(line); m != "" {
+			t.Errorf("English %q in the Chinese decode: %s", m, line)
+		}
+	}
 }
