@@ -35,3 +35,18 @@ type ExpectTLS struct {
 	Handshake string `yaml:"handshake"` // complete or failed
 	Error     string `yaml:"error"`     // with failed: a part of the error
 }
+
+// UsesTLS reports whether a POP3 server or client of f runs TLS.
+func (f *File) UsesTLS() bool {
+	for _, n := range f.Nodes {
+		if n.Services.POP3 != nil && n.Services.POP3.TLS != nil {
+			return true
+		}
+	}
+	for _, a := range f.Apps {
+		if a.POP3 != nil && a.POP3.TLS != nil {
+			return true
+		}
+	}
+	return false
+}

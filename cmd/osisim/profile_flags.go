@@ -39,6 +39,9 @@ func (p *profileFlags) apply(f *scenarios.File) error {
 	if f.Compress && f.Profile != string(sim.ProfileOSI) {
 		return fmt.Errorf("--compress needs --profile osi: the internet profile has no presentation header to announce it")
 	}
+	if f.Profile == string(sim.ProfileOSI) && f.UsesTLS() {
+		return fmt.Errorf("--profile osi: scenario %s uses TLS, which runs in the internet profile only (docs/tls.md)", f.Name)
+	}
 	return nil
 }
 

@@ -22,6 +22,8 @@ func TestRunProfileFlags(t *testing.T) {
 	}{
 		{[]string{"run", "--profile", "iso"}, `unknown profile "iso": want internet or osi`},
 		{[]string{"run", "--compress"}, "--compress needs --profile osi"},
+		{[]string{"run", "pop3-tls", "--profile", "osi"}, "scenario pop3-tls uses TLS, which runs in the internet profile only"},
+		{[]string{"explain", "pop3s", "3", "--profile", "osi"}, "scenario pop3s uses TLS, which runs in the internet profile only"},
 	} {
 		code, _, errOut := run(t, tt.args...)
 		if code != 2 && code != 1 || !strings.Contains(errOut, tt.want) {
