@@ -323,9 +323,9 @@ func (b *built) checkMore(f *File, e Expect) Check {
 			hi = *x.AtMost
 		}
 		if x.Layer > 0 {
-			c.what(layers.Event{}.Say("check.drops.layer", "%s at L%d drops for %s", x.Node, x.Layer, reasonArg(x.Reason)))
+			c.what(layers.Event{}.Say("check.drops.layer", "%s at L%d drops for %s", x.Node, x.Layer, layers.Reason(x.Reason)))
 		} else {
-			c.what(layers.Event{}.Say("check.drops", "%s drops for %s", x.Node, reasonArg(x.Reason)))
+			c.what(layers.Event{}.Say("check.drops", "%s drops for %s", x.Node, layers.Reason(x.Reason)))
 		}
 		c.OK = n >= lo && (hi < 0 || n <= hi)
 		if hi >= 0 {

@@ -2,9 +2,7 @@ package scenarios
 
 import (
 	"crypto/x509"
-	"encoding/binary"
 	"fmt"
-	"math/rand/v2"
 	"net/netip"
 	"strings"
 	"time"
@@ -56,16 +54,12 @@ func (b *built) serverTLS(n *Node, hostname string) (*sim.TLSServer, error) {
 	if t == nil {
 		return nil, nil
 	}
-	var seed [32]byte
-	for i := range 4 {
-		binary.BigEndian.PutUint64(seed[i*8:], b.sim.Rand().Uint64())
-	}
 	names := t.Names
 	if len(names) == 0 {
 		names = []string{hostname}
 	}
 	from, until := tlsValidity(t)
-	auth, err := presentation.NewTLSAuthority(rand.NewChaCha8(seed), presentation.TLSCertSpec{
+	auth, err := presentation.NewTLSAuthority(b.sim.RandStream(), presentation.TLSCertSpec{
 		CAName: "osisim scenario CA", Names: names,
 		NotBefore: sim.Epoch.Add(from), NotAfter: sim.Epoch.Add(until)})
 	if err != nil {

@@ -18,11 +18,7 @@ func (c *Check) detail(e layers.Event) { c.Detail, c.DetailMsg, c.DetailArgs = e
 // expectation, in the language of the rest of the output.
 func (r *Result) SummaryIn(lang layers.Lang) string {
 	st := r.Stats
-	dropped := 0
-	for _, d := range st.Drops {
-		dropped += d.Count
-	}
-	parts := []string{sim.Msgf(lang, "summary.frames", st.Frames, dropped)}
+	parts := []string{sim.Msgf(lang, "summary.frames", st.Frames, st.Dropped())}
 	for _, c := range r.Checks {
 		mark := sim.Msg(lang, "summary.ok")
 		if !c.OK {
@@ -35,12 +31,3 @@ func (r *Result) SummaryIn(lang layers.Lang) string {
 	return sim.Msg(lang, "summary.title") + strings.Join(parts, sim.Msg(lang, "summary.sep")) +
 		r.detailsIn(lang) /* faults.go */ + r.arqDetailsIn(lang)
 }
-
-// reasonArg is a drop reason as an argument of a text: its code in
-// English, its Chinese phrase in Chinese.
-type reasonArg string
-
-func (r reasonArg) String() string { return string(r) }
-
-// PDUKind makes the reason a text sim.SummaryText translates.
-func (r reasonArg) PDUKind() string { return "reason" }

@@ -42,8 +42,8 @@ func checkFollowTLS(t *testing.T, bin string, c *captured) {
 	if !bytes.Contains(keys, []byte("CLIENT_TRAFFIC_SECRET_0 ")) {
 		t.Fatalf("the key log has no CLIENT_TRAFFIC_SECRET_0:\n%s", keys)
 	}
-	out := string(tshark(t, bin, "-r", c.links[0], "-q", "-o", "tls.keylog_file:"+c.keylog,
-		"-o", "tcp.reassemble_out_of_order:TRUE", "-z", "follow,tls,ascii,0"))
+	args := append([]string{"-r", c.links[0], "-q"}, c.tlsArgs()...)
+	out := string(tshark(t, bin, append(args, "-z", "follow,tls,ascii,0")...))
 	for _, want := range []string{"USER student", "PASS osi7layers", "RETR 1", "Subject: A lesson note", "QUIT"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the decrypted TLS stream has no %q:\n%s", want, out)

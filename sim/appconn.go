@@ -357,7 +357,7 @@ func (l stepList) in(lang layers.Lang) string {
 		if i > 0 {
 			s += "\n"
 		}
-		s += eventMsg(lang, st.Msg, st.Args, st.Text)
+		s += phraseIn(lang, st.Phrase())
 	}
 	return s
 }

@@ -216,15 +216,23 @@ func (a *appConn) release() {
 	if !a.osi {
 		return
 	}
-	sh := session.OSIHeader{Type: session.TypeRelease, Speaker: a.sess.Role(), Session: uint16(a.sess.ID()),
-		Turn: a.turns, Sync: uint32(len(a.sess.Checkpoints())), Flags: session.FlagEndOfUnit}
+	a.sendControlOSI(session.TypeRelease, uint32(len(a.sess.Checkpoints())), func(e layers.Event, sum pduSummary) layers.Event {
+		return e.Say("l5.osi.down", "%s to TCP", sum)
+	})
+}
+
+// sendControlOSI queues an osi-profile SPDU without user data (a release or
+// a checkpoint) and records it, with the words say gives its summary.
+func (a *appConn) sendControlOSI(typ session.SPDUType, sync uint32, say func(layers.Event, pduSummary) layers.Event) {
+	sh := session.OSIHeader{Type: typ, Speaker: a.sess.Role(), Session: uint16(a.sess.ID()),
+		Turn: a.turns, Sync: sync, Flags: session.FlagEndOfUnit}
 	buf := sh.Append(nil)
 	var id uint64
 	if a.h.sim.tracing {
 		id = a.h.sim.NewID()
-		a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, PDU: &layers.PDU{
-			Kind: "spdu", ID: id, Len: len(buf), HeaderLen: len(buf), Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf}}.Say(
-			"l5.osi.down", "%s to TCP", pduSummary{kind: "spdu", text: sh.Summary()}))
+		a.record(say(layers.Event{Layer: layers.Session, Dir: layers.Down, PDU: &layers.PDU{
+			Kind: "spdu", ID: id, Len: len(buf), HeaderLen: len(buf), Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf}},
+			pduSummary{kind: "spdu", text: sh.Summary()}))
 	}
 	a.out = append(a.out, outItem{data: buf, id: id})
 }
@@ -235,17 +243,9 @@ func (a *appConn) release() {
 // know where a resumed session can start again; the Internet profile has no
 // such unit, and its checkpoints stay local.
 func (a *appConn) sendCheckpointOSI(cp session.Checkpoint) {
-	sh := session.OSIHeader{Type: session.TypeCheckpoint, Speaker: a.sess.Role(), Session: uint16(a.sess.ID()),
-		Turn: a.turns, Sync: uint32(cp.N), Flags: session.FlagEndOfUnit}
-	buf := sh.Append(nil)
-	var id uint64
-	if a.h.sim.tracing {
-		id = a.h.sim.NewID()
-		a.record(layers.Event{Layer: layers.Session, Dir: layers.Down, PDU: &layers.PDU{
-			Kind: "spdu", ID: id, Len: len(buf), HeaderLen: len(buf), Summary: sh.Summary(), Fields: sh.Fields(), Bytes: buf}}.Say(
-			"l5.osi.checkpoint", "synchronization point %d (%s) to the peer in a checkpoint SPDU: %s", cp.N, cp.Label, pduSummary{kind: "spdu", text: sh.Summary()}))
-	}
-	a.out = append(a.out, outItem{data: buf, id: id})
+	a.sendControlOSI(session.TypeCheckpoint, uint32(cp.N), func(e layers.Event, sum pduSummary) layers.Event {
+		return e.Say("l5.osi.checkpoint", "synchronization point %d (%s) to the peer in a checkpoint SPDU: %s", cp.N, cp.Label, sum)
+	})
 }
 
 // osiBodyReader prepares a body for segmenting in the osi profile: the

@@ -68,14 +68,14 @@ type cipherChunk struct {
 	id   uint64 // the record's PDU id
 }
 
-// tlsRand returns a random stream of the endpoint's own, seeded from the
-// run's randomness with a fixed number of draws: whatever the library
-// draws from it never shifts the draws of the rest of the simulation.
-func (a *appConn) tlsRand() io.Reader {
+// RandStream returns a random stream of its own, seeded from the run's
+// randomness with a fixed number of draws (four): however much a library
+// reads from it (crypto/tls, certificate signing), the draws of the rest
+// of the simulation do not shift.
+func (s *Sim) RandStream() io.Reader {
 	var seed [32]byte
-	r := a.h.sim.rng
 	for i := range 4 {
-		binary.BigEndian.PutUint64(seed[i*8:], r.Uint64())
+		binary.BigEndian.PutUint64(seed[i*8:], s.rng.Uint64())
 	}
 	return rand.NewChaCha8(seed)
 }
@@ -86,7 +86,7 @@ func (a *appConn) tlsRand() io.Reader {
 func (a *appConn) tlsConfig() *tls.Config {
 	sim := a.h.sim
 	return &tls.Config{
-		Rand:             a.tlsRand(),
+		Rand:             sim.RandStream(),
 		Time:             func() time.Time { return Epoch.Add(sim.now) },
 		MinVersion:       tls.VersionTLS13,
 		CurvePreferences: []tls.CurveID{tls.X25519},

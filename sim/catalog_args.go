@@ -52,20 +52,14 @@ func localArg(lang layers.Lang, a any) (string, bool) {
 		}
 	case stepList:
 		return v.in(lang), true
+	case layers.Reason:
+		return ReasonText(lang, v), true
 	case layers.Phrases:
 		var b strings.Builder
 		for _, p := range v {
 			b.WriteString(phraseIn(lang, p))
 		}
 		return b.String(), true
-	case string:
-		// The session layer's notes take a checkpoint's label as it was
-		// given: the ones sim gives have a Chinese text.
-		if lang == layers.ZH {
-			if p, ok := checkpointLabel(v).(layers.Phrase); ok {
-				return phraseIn(lang, p), true
-			}
-		}
 	case *datalink.FCSError:
 		if lang == layers.ZH {
 			return fmt.Sprintf("datalink：FCS 不符：帧中携带的是 0x%08x，按帧的内容算出的是 0x%08x", v.Got, v.Want), true
@@ -108,7 +102,7 @@ func localArg(lang layers.Lang, a any) (string, bool) {
 }
 
 // phraseIn returns p in lang.
-func phraseIn(lang layers.Lang, p layers.Phrase) string { return eventMsg(lang, p.Msg, p.Args, p.En) }
+func phraseIn(lang layers.Lang, p layers.Phrase) string { return Localize(lang, p.Msg, p.Args, p.En) }
 
 // ReasonText returns a drop reason as lang names it: the reason's code in
 // English, a short Chinese phrase in Chinese.
@@ -208,17 +202,6 @@ var causePatterns = []struct{ prefix, suffix, zh string }{
 
 // spduSummary returns the summary of p as an argument of a text.
 func spduSummary(p session.SPDU) pduSummary { return pduSummary{kind: "spdu", text: p.Summary()} }
-
-// checkpointLabel returns the label of a checkpoint the POP3 client makes
-// ("message 1 complete") as an argument of a text: the label in English,
-// its Chinese in Chinese.
-func checkpointLabel(label string) any {
-	var n int
-	if _, err := fmt.Sscanf(label, "message %d complete", &n); err == nil && label == fmt.Sprintf("message %d complete", n) {
-		return layers.Tell("l5.cp.message", "message %d complete", n)
-	}
-	return label
-}
 
 // replyNote returns the note of a POP3 server's reply as a phrase.
 func replyNote(r application.Reply) layers.Phrase {

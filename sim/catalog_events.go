@@ -13,31 +13,27 @@ func EventText(lang layers.Lang, e *layers.Event) string {
 	if e.Msg == "" && e.PDU != nil && e.Text == e.PDU.Summary {
 		return SummaryText(lang, e.PDU.Kind, e.Text)
 	}
-	return eventMsg(lang, e.Msg, e.Args, e.Text)
+	return Localize(lang, e.Msg, e.Args, e.Text)
 }
 
 // ChapterText returns the title of the chapter e starts in lang, as
 // EventText does for its text.
 func ChapterText(lang layers.Lang, e *layers.Event) string {
-	return eventMsg(lang, e.ChapterMsg, e.ChapterArgs, e.Chapter)
-}
-
-func eventMsg(lang layers.Lang, id string, args []any, en string) string {
-	if lang != layers.ZH || id == "" {
-		return en
-	}
-	zh, ok := eventCatalog[id]
-	if !ok {
-		return en
-	}
-	return fmt.Sprintf(zh, localArgs(lang, args)...)
+	return Localize(lang, e.ChapterMsg, e.ChapterArgs, e.Chapter)
 }
 
 // Localize returns a text made with layers.Event.Say in lang: en (the
 // English text), or, in Chinese, the Chinese template of message id msg
 // formatted with args.
 func Localize(lang layers.Lang, msg string, args []any, en string) string {
-	return eventMsg(lang, msg, args, en)
+	if lang != layers.ZH || msg == "" {
+		return en
+	}
+	zh, ok := eventCatalog[msg]
+	if !ok {
+		return en
+	}
+	return fmt.Sprintf(zh, localArgs(lang, args)...)
 }
 
 // eventCatalog holds the Chinese templates of the trace's event texts and
@@ -68,7 +64,7 @@ var eventCatalog = map[string]string{
 	"l3.forward.via":        "转发到 %s，出口 %s（下一跳 %s），TTL %d -> %d",
 	// telnet meeting a server of the osi profile (telnet.go).
 	"telnet.osi.deflate": "telnet：这些不是字符：%d B 的 osi 规范会话层首部和 %d B 的表示层首部，随后是 %d B 的 DEFLATE 数据；其中是：%q",
-	"telnet.osi":         "telnet：前 %d B 是 osi 规范的会话层首部和 %d B 的表示层首部，不是字符；其中是：%q",
+	"telnet.osi":         "telnet：这些不是字符：%d B 的 osi 规范会话层首部和 %d B 的表示层首部；其中是：%q",
 	// The osi profile's checkpoint SPDU (appconn_osi.go).
 	"l5.osi.checkpoint": "同步点 %d（%s）用检查点 SPDU 告诉对方：%s",
 	// Chapters of the POP3 story (pop3.go).

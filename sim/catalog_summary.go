@@ -17,9 +17,6 @@ func SummaryText(lang layers.Lang, kind, s string) string {
 	if lang != layers.ZH {
 		return s
 	}
-	if kind == "reason" {
-		return ReasonText(lang, layers.Reason(s))
-	}
 	for _, r := range summaryRules {
 		if r.kind != kind {
 			continue

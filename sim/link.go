@@ -212,7 +212,7 @@ func (f *inflight) start() {
 		l.sim.Record(&ev)
 		for i, note := range v.notes {
 			e := layers.Event{Node: from.Device.Name(), Iface: from.Name, Layer: layers.Physical, Dir: layers.Note,
-				Peer: to.Device.Name(), Cause: v.cause, Msg: note.Msg, Args: note.Args, Text: note.En}
+				Peer: to.Device.Name(), Cause: v.cause}.SayPhrase(note)
 			if v.drop && i == len(v.notes)-1 {
 				e.Dir, e.Reason = layers.Drop, v.reason
 			}

@@ -39,6 +39,9 @@ type liveFrame struct {
 // when ctx is done, opt.Limit has passed, opt.Until returns true or a TAP
 // can no longer be read (that error is returned). A run in simulated time
 // (Run) never reads the wall clock; only this loop does.
+//
+// Each TAP is read by a goroutine of its own, which ends when its read
+// fails: close the TAPs' files once RunLive has returned.
 func (s *Sim) RunLive(ctx context.Context, opt LiveOptions) error {
 	clock := opt.Clock
 	if clock == nil {
@@ -56,8 +59,7 @@ func (s *Sim) RunLive(ctx context.Context, opt LiveOptions) error {
 	defer timer.Stop()
 	for {
 		now := clock()
-		s.Run(now)
-		s.now = max(s.now, now) // simulated time is wall time, events or not
+		s.runTo(now)
 		if opt.Until != nil && opt.Until() {
 			return nil
 		}
@@ -95,11 +97,17 @@ func (s *Sim) RunLive(ctx context.Context, opt LiveOptions) error {
 	}
 }
 
-// arrive runs what is due before t, moves the clock to t and puts the
-// frame on its TAP's link.
-func (s *Sim) arrive(t time.Duration, f liveFrame) {
+// runTo runs what is due at or before t and moves the clock to t:
+// simulated time is wall time, events or not.
+func (s *Sim) runTo(t time.Duration) {
 	s.Run(t)
 	s.now = max(s.now, t)
+}
+
+// arrive runs what is due at or before t, moves the clock to t and puts
+// the frame on its TAP's link.
+func (s *Sim) arrive(t time.Duration, f liveFrame) {
+	s.runTo(t)
 	f.t.inject(s, f.b)
 }
 

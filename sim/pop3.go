@@ -196,8 +196,7 @@ func (sc *pop3ServerConn) reply(r application.Reply, cmd application.Message) {
 
 func (sc *pop3ServerConn) closed(err error) {
 	if sc.srv.State() != application.Update {
-		note := sc.srv.LostNote()
-		sc.a.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.pop3.server.note", "POP3 server: %v", replyNote(note)))
+		sc.a.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.pop3.server.note", "POP3 server: %v", sc.srv.LostNote()))
 	}
 }
 
@@ -423,7 +422,7 @@ func (c *POP3Client) resume() {
 	if cps := old.Checkpoints(); len(cps) > 0 {
 		last := cps[len(cps)-1]
 		e = e.Say("l5.resume", "session %d resumes session %d from checkpoint %d (%v, %s B); script now %s",
-			id, old.ID(), last.N, checkpointLabel(last.Label), Thousands(last.Octets), strings.Join(script, ", "))
+			id, old.ID(), last.N, last.Label, Thousands(last.Octets), strings.Join(script, ", "))
 	} else {
 		e = e.Say("l5.resume.start", "session %d resumes session %d from the start: it reached no checkpoint; script now %s",
 			id, old.ID(), strings.Join(script, ", "))
@@ -550,7 +549,7 @@ func (c *POP3Client) bodyPiece(p session.Piece) {
 		} else {
 			top := c.last.Keyword == "TOP"
 			if !top {
-				if cp, err := a.sess.Checkpoint(fmt.Sprintf("message %d complete", n), c.octets); err == nil && a.osi {
+				if cp, err := a.sess.Checkpoint(layers.Tell("l5.cp.message", "message %d complete", n), c.octets); err == nil && a.osi {
 					a.sendCheckpointOSI(cp)
 				}
 			}

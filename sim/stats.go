@@ -49,6 +49,15 @@ type Stats struct {
 	Rules    []RuleStats    // per fault rule, in the order they were added
 }
 
+// Dropped returns how many PDUs were dropped, for every reason and place.
+func (s Stats) Dropped() int {
+	n := 0
+	for _, d := range s.Drops {
+		n += d.Count
+	}
+	return n
+}
+
 type dropKey struct {
 	node   string
 	iface  string

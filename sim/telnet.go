@@ -26,7 +26,6 @@ type Telnet struct {
 	conn      *transport.Conn
 	got       []byte
 	greeting  []byte // what the service said, with the osi profile's headers taken off
-	osiHeads  int    // octets of osi-profile session and presentation headers seen
 	osiUsed   int    // octets of t.got the osi units found so far take
 	buf       []byte
 	connected bool
@@ -56,11 +55,13 @@ func (t *Telnet) Received() string { return string(t.got) }
 // Greeting returns what the service said: what it sent or, when the server
 // speaks the osi profile, the user data inside its session and presentation
 // headers, decompressed.
-func (t *Telnet) Greeting() string {
-	if t.osiHeads > 0 {
-		return string(t.greeting)
+func (t *Telnet) Greeting() string { return string(t.said()) }
+
+func (t *Telnet) said() []byte {
+	if t.osiUsed > 0 {
+		return t.greeting
 	}
-	return string(t.got)
+	return t.got
 }
 
 // Err returns why the connection failed (transport.ErrRefused, ErrTimeout,
@@ -143,7 +144,7 @@ func (t *Telnet) readable(c *transport.Conn) {
 			"l7.telnet.says", "telnet: the service on port %d says %q", t.dst.Port(), clipBytes(bytes.TrimRight(data, "\r\n"), 200)))
 	}
 	t.readOSI()
-	if !t.closing && bytes.Contains([]byte(t.Greeting()), []byte("\n")) {
+	if !t.closing && bytes.Contains(t.said(), []byte("\n")) {
 		t.closing = true
 		t.h.record(layers.Event{Layer: layers.Application, Dir: layers.Note}.Say("l7.telnet.quit",
 			"telnet: the service answered; closing the connection (telnet> quit): TCP sends FIN"))
@@ -167,7 +168,6 @@ func (t *Telnet) readOSI() {
 		if err != nil {
 			return
 		}
-		t.osiHeads += session.OSIHeaderLen + presentation.OSIHeaderLen
 		t.osiUsed += session.OSIHeaderLen + int(h.Length)
 		t.greeting = append(t.greeting, data...)
 		e := layers.Event{Layer: layers.Application, Dir: layers.Note}
@@ -175,7 +175,7 @@ func (t *Telnet) readOSI() {
 			e = e.Say("telnet.osi.deflate", "telnet: these are not characters: a %d B osi-profile session header and an %d B presentation header, then %d B of DEFLATE data; inside: %q",
 				session.OSIHeaderLen, presentation.OSIHeaderLen, len(unit)-presentation.OSIHeaderLen, clipBytes(bytes.TrimRight(data, "\r\n"), 200))
 		} else {
-			e = e.Say("telnet.osi", "telnet: the first %d B are an osi-profile session header and an %d B presentation header, not characters; inside: %q",
+			e = e.Say("telnet.osi", "telnet: these are not characters: a %d B osi-profile session header and an %d B presentation header; inside: %q",
 				session.OSIHeaderLen, presentation.OSIHeaderLen, clipBytes(bytes.TrimRight(data, "\r\n"), 200))
 		}
 		t.h.record(e)

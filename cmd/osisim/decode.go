@@ -60,12 +60,12 @@ func (o *decodeOptions) run() error {
 	if err != nil {
 		return err
 	}
-	lang := layers.Lang(o.Lang)
-	if lang == "" {
-		lang = layers.EN
+	if o.Lang == "" {
+		o.Lang = string(layers.EN)
 	}
-	if lang != layers.EN && lang != layers.ZH {
-		return fmt.Errorf("unknown language %q: want en or zh", o.Lang)
+	lang, err := parseLang(o.Lang)
+	if err != nil {
+		return err
 	}
 	if o.Format != "text" && o.Format != "json" {
 		return fmt.Errorf("unknown format %q: want text or json", o.Format)
@@ -88,23 +88,12 @@ func (o *decodeOptions) run() error {
 		rec, flush = text, text.Flush
 		text.Printf("%s\n", sim.Msgf(lang, "decode.header", o.File, model))
 	}
-	sum, derr := decodeCaptureIn(file, rec, lang)
-	if text != nil {
-		if err := text.Flush(); err != nil {
-			return err
-		}
-		if derr == nil {
-			text.Printf("\n%s\n", sum)
-		}
-	}
-	if err := flush(); err != nil {
-		return fmt.Errorf("cannot write the decode: %w", err)
+	sum, derr := decodeCapture(file, rec, lang)
+	if err := endTrace(text, flush, sum, o.Err); err != nil {
+		return err
 	}
 	if derr != nil {
 		return fmt.Errorf("%s: %w", o.File, derr)
-	}
-	if text == nil {
-		fmt.Fprintln(o.Err, sum)
 	}
 	return nil
 }
@@ -231,14 +220,9 @@ func (c *captureReader) next() (capturedFrame, error) {
 }
 
 // decodeCapture reads a capture from r and records every frame's layers
-// to rec as trace events. It returns a closing summary line, or an error
+// to rec as trace events. It returns a closing summary line in lang, or an error
 // naming the frame where the file is unreadable.
-func decodeCapture(r io.Reader, rec layers.Recorder) (string, error) {
-	return decodeCaptureIn(r, rec, layers.EN)
-}
-
-// decodeCaptureIn is decodeCapture with the summary line in lang.
-func decodeCaptureIn(r io.Reader, rec layers.Recorder, lang layers.Lang) (string, error) {
+func decodeCapture(r io.Reader, rec layers.Recorder, lang layers.Lang) (string, error) {
 	c, err := openCapture(r)
 	if err != nil {
 		return "", err

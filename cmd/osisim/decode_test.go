@@ -335,7 +335,7 @@ func TestDecodeFrames(t *testing.T) {
 			if strings.HasSuffix(tt.name, "FCS in the header") {
 				lt = 0x24000001 // with 2 16-bit words of FCS
 			}
-			if _, err := decodeCapture(bytes.NewReader(pcapFile(lt, tt.frame)), &rec); err != nil {
+			if _, err := decodeCapture(bytes.NewReader(pcapFile(lt, tt.frame)), &rec, layers.EN); err != nil {
 				t.Fatal(err)
 			}
 			if len(rec) != len(tt.want) {
@@ -399,7 +399,7 @@ func FuzzDecodeCapture(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		text := sim.NewTextRecorder(io.Discard, sim.TextOptions{All: true})
 		var rec collect
-		sum, err := decodeCapture(bytes.NewReader(data), tee{text, &rec})
+		sum, err := decodeCapture(bytes.NewReader(data), teeRecorder{text, &rec}, layers.EN)
 		if err != nil {
 			return
 		}
@@ -410,14 +410,6 @@ func FuzzDecodeCapture(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
-}
-
-// tee records to both.
-type tee [2]layers.Recorder
-
-func (t tee) Record(e *layers.Event) {
-	t[0].Record(e)
-	t[1].Record(e)
 }
 
 // TestDecodeChinese decodes a capture of the default lesson under --lang

@@ -50,6 +50,16 @@ type liveOptions struct {
 	faults     faultFlags // run_faults.go
 	// ctx, if set, ends the run when done (tests); otherwise Ctrl-C does.
 	ctx context.Context
+
+	// The flags' values, read by parse before any device is touched.
+	addr, kernel netip.Prefix
+	mac          datalink.MAC
+	rate         int64
+	peer         netip.Addr // fetch only
+	linkFaults   sim.Faults
+	rules        []sim.Rule
+	model        layers.Model
+	lang         layers.Lang
 }
 
 // The names of the two nodes of a live run in the trace.
@@ -127,7 +137,6 @@ type liveNet struct {
 	sim    *sim.Sim
 	host   *sim.Host
 	tap    *sim.TAP
-	file   *sim.TAPFile
 	link   *sim.Link
 	server *sim.POP3Server
 	users  []application.User // the server's users
@@ -137,53 +146,34 @@ type liveNet struct {
 }
 
 func (o *liveOptions) run() error {
-	if o.Role != "serve" && o.Role != "fetch" {
-		return fmt.Errorf("unknown role %q: want serve or fetch", o.Role)
-	}
-	out, err := o.output()
-	if err != nil {
+	if err := o.parse(); err != nil {
 		return err
-	}
-	addr, err := netip.ParsePrefix(o.Addr)
-	if err != nil || !addr.Addr().Is4() {
-		return fmt.Errorf("--addr %q: want an IPv4 address with its prefix length, e.g. 10.99.0.2/24", o.Addr)
-	}
-	var kernel netip.Prefix
-	if o.KernelAddr != "" {
-		if kernel, err = netip.ParsePrefix(o.KernelAddr); err != nil || !kernel.Addr().Is4() {
-			return fmt.Errorf("--kernel-addr %q: want an IPv4 address with its prefix length, e.g. 10.99.0.1/24", o.KernelAddr)
-		}
-	}
-	if _, err := o.faults.live(); err != nil {
-		return err
-	}
-	if _, err := datalink.ParseMAC(o.MAC); err != nil {
-		return fmt.Errorf("--mac: %w", err)
-	}
-	if _, err := scenarios.ParseRate(o.Rate); err != nil {
-		return fmt.Errorf("--rate: %w", err)
-	}
-	if _, err := netip.ParseAddr(o.Peer); err != nil && o.Role == "fetch" {
-		return fmt.Errorf("--peer %q: want the IPv4 address of the real POP3 server", o.Peer)
 	}
 	srvCfg, err := o.serverConfig()
 	if err != nil {
 		return err
 	}
-	file, err := sim.OpenTAP(sim.TAPOpenOptions{Name: o.TAP, Path: o.TunPath, Addr: kernel})
+	w := o.Out
+	var out *os.File
+	if o.Output != "" {
+		if out, err = os.Create(o.Output); err != nil {
+			return fmt.Errorf("cannot write the trace: %w", err)
+		}
+		defer out.Close()
+		w = out
+	}
+	file, err := sim.OpenTAP(sim.TAPOpenOptions{Name: o.TAP, Path: o.TunPath, Addr: o.kernel})
 	if err != nil {
 		return err
 	}
+	// Closing the file also ends RunLive's reader, blocked in a read.
 	defer file.Close()
-	rec, flush, capture, text, err := out.recorder(o, file.Name)
+	rec, flush, capture, text := o.recorder(w, file.Name)
+	n, err := o.build(file, rec, capture, srvCfg)
 	if err != nil {
 		return err
 	}
-	n, err := o.build(addr, file, rec, capture, srvCfg)
-	if err != nil {
-		return err
-	}
-	o.announce(n, addr, kernel)
+	o.announce(n)
 	ctx := o.ctx
 	if ctx == nil {
 		var stop context.CancelFunc
@@ -193,19 +183,11 @@ func (o *liveOptions) run() error {
 	runErr := n.sim.RunLive(ctx, sim.LiveOptions{TAPs: []*sim.TAP{n.tap}, Limit: o.Duration, Until: n.done,
 		Idle: func() { _ = flush() }})
 	summary, failed := n.summary(o)
-	if text != nil {
-		if err := text.Flush(); err != nil {
-			return err
-		}
-		text.Printf("\n%s\n", summary)
-	} else {
-		fmt.Fprintln(o.Err, summary)
+	if err := endTrace(text, flush, summary, o.Err); err != nil {
+		return err
 	}
-	if err := flush(); err != nil {
-		return fmt.Errorf("cannot write the trace: %w", err)
-	}
-	if out.close != nil {
-		if err := out.close(); err != nil {
+	if out != nil {
+		if err := out.Close(); err != nil {
 			return fmt.Errorf("cannot write the trace: %w", err)
 		}
 	}
@@ -216,6 +198,66 @@ func (o *liveOptions) run() error {
 		return &failedError{msg: failed}
 	}
 	return nil
+}
+
+// parse reads and checks the flags, so that bad usage is told before the
+// TAP is opened (which needs a privilege the user may lack).
+func (o *liveOptions) parse() error {
+	if o.Role != "serve" && o.Role != "fetch" {
+		return fmt.Errorf("unknown role %q: want serve or fetch", o.Role)
+	}
+	switch o.Format {
+	case "text", "json":
+	case "pcapng", "pcap":
+		if o.Output == "" {
+			return fmt.Errorf("the %s format is binary: name the capture file with -o FILE", o.Format)
+		}
+	default:
+		return fmt.Errorf("unknown format %q: want text, json, pcapng or pcap", o.Format)
+	}
+	var err error
+	if o.model, err = layers.ParseModel(o.Model); err != nil {
+		return err
+	}
+	if o.lang, err = parseLang(o.Lang); err != nil {
+		return err
+	}
+	if o.addr, err = netip.ParsePrefix(o.Addr); err != nil || !o.addr.Addr().Is4() {
+		return fmt.Errorf("--addr %q: want an IPv4 address with its prefix length, e.g. 10.99.0.2/24", o.Addr)
+	}
+	if o.KernelAddr != "" {
+		if o.kernel, err = netip.ParsePrefix(o.KernelAddr); err != nil || !o.kernel.Addr().Is4() {
+			return fmt.Errorf("--kernel-addr %q: want an IPv4 address with its prefix length, e.g. 10.99.0.1/24", o.KernelAddr)
+		}
+	}
+	if o.linkFaults, err = o.faults.live(); err != nil {
+		return err
+	}
+	if o.mac, err = datalink.ParseMAC(o.MAC); err != nil {
+		return fmt.Errorf("--mac: %w", err)
+	}
+	if o.rate, err = scenarios.ParseRate(o.Rate); err != nil {
+		return fmt.Errorf("--rate: %w", err)
+	}
+	if o.Role == "fetch" {
+		if o.peer, err = netip.ParseAddr(o.Peer); err != nil || !o.peer.Is4() {
+			return fmt.Errorf("--peer %q: want the IPv4 address of the real POP3 server", o.Peer)
+		}
+	}
+	for _, text := range o.faults.Rules {
+		r, err := sim.ParseRule(text)
+		if err != nil {
+			return faultRuleError(err)
+		}
+		o.rules = append(o.rules, r)
+	}
+	return nil
+}
+
+// faultRuleError is the error of a --fault rule that does not parse or
+// does not fit the live network.
+func faultRuleError(err error) error {
+	return fmt.Errorf("--fault: %s (the nodes are %s and %s)", strings.TrimPrefix(err.Error(), "sim: "), liveKernel, liveHost)
 }
 
 // serverConfig is the POP3 server of a serve run: the scenario's, with
@@ -241,48 +283,33 @@ func (o *liveOptions) serverConfig() (sim.POP3ServerConfig, error) {
 
 // build makes the network: the host, the TAP, the link with its faults and
 // rules, and the host's POP3 server or client.
-func (o *liveOptions) build(addr netip.Prefix, file *sim.TAPFile, rec layers.Recorder, capture sim.Capture,
+func (o *liveOptions) build(file *sim.TAPFile, rec layers.Recorder, capture sim.Capture,
 	srvCfg sim.POP3ServerConfig) (*liveNet, error) {
-	mac, err := datalink.ParseMAC(o.MAC)
-	if err != nil {
-		return nil, fmt.Errorf("--mac: %w", err)
-	}
-	rate, err := scenarios.ParseRate(o.Rate)
-	if err != nil {
-		return nil, fmt.Errorf("--rate: %w", err)
-	}
 	s := sim.New(o.Seed, rec)
 	if capture != nil {
 		s.SetCapture(capture)
 	}
-	n := &liveNet{sim: s, file: file}
-	n.host, err = s.AddHost(liveHost, sim.HostConfig{Interfaces: []sim.Interface{{Name: "eth0", MAC: mac, Addr: addr}}})
+	n := &liveNet{sim: s}
+	var err error
+	n.host, err = s.AddHost(liveHost, sim.HostConfig{Interfaces: []sim.Interface{{Name: "eth0", MAC: o.mac, Addr: o.addr}}})
 	if err != nil {
 		return nil, err
 	}
 	n.tap = sim.NewTAP(sim.TAPConfig{Name: liveKernel, Device: file.Name, MAC: file.MAC, IO: file})
 	hp, tp := n.host.Ports()[0], n.tap.Ports()[0]
-	if n.link, err = s.Connect(tp, hp, sim.LinkConfig{BitRate: rate, Delay: o.Delay, Code: physical.NRZ}); err != nil {
+	if n.link, err = s.Connect(tp, hp, sim.LinkConfig{BitRate: o.rate, Delay: o.Delay, Code: physical.NRZ}); err != nil {
 		return nil, err
 	}
-	faults, err := o.faults.live()
-	if err != nil {
-		return nil, err
-	}
-	if !faults.IsZero() {
+	if !o.linkFaults.IsZero() {
 		for _, p := range []*sim.Port{tp, hp} {
-			if err := n.link.SetFaults(p, faults); err != nil {
+			if err := n.link.SetFaults(p, o.linkFaults); err != nil {
 				return nil, err
 			}
 		}
 	}
-	for _, text := range o.faults.Rules {
-		r, err := sim.ParseRule(text)
-		if err == nil {
-			err = s.AddRule(r)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("--fault: %s (the nodes are %s and %s)", strings.TrimPrefix(err.Error(), "sim: "), liveKernel, liveHost)
+	for _, r := range o.rules {
+		if err := s.AddRule(r); err != nil {
+			return nil, faultRuleError(err)
 		}
 	}
 	switch o.Role {
@@ -293,11 +320,7 @@ func (o *liveOptions) build(addr netip.Prefix, file *sim.TAPFile, rec layers.Rec
 			return nil, err
 		}
 	case "fetch":
-		peer, err := netip.ParseAddr(o.Peer)
-		if err != nil || !peer.Is4() {
-			return nil, fmt.Errorf("--peer %q: want the IPv4 address of the real POP3 server", o.Peer)
-		}
-		n.client = n.host.StartPOP3Client(0, sim.POP3ClientConfig{Server: netip.AddrPortFrom(peer, o.Port),
+		n.client = n.host.StartPOP3Client(0, sim.POP3ClientConfig{Server: netip.AddrPortFrom(o.peer, o.Port),
 			User: o.User, Pass: o.Pass, Commands: o.Commands})
 	}
 	return n, nil
@@ -305,11 +328,11 @@ func (o *liveOptions) build(addr netip.Prefix, file *sim.TAPFile, rec layers.Rec
 
 // announce tells the user (on standard error), in the run's language, that
 // the host is up and how to reach it.
-func (o *liveOptions) announce(n *liveNet, addr, kernel netip.Prefix) {
-	lang := layers.Lang(o.Lang)
-	fmt.Fprintln(o.Err, sim.Msgf(lang, "live.up", addr, o.MAC, n.file.Name, n.file.MAC))
-	if !kernel.IsValid() {
-		fmt.Fprintln(o.Err, sim.Msgf(lang, "live.kernel", addr.Masked(), suggestPeer(addr, o), n.file.Name))
+func (o *liveOptions) announce(n *liveNet) {
+	lang, addr := o.lang, o.addr
+	fmt.Fprintln(o.Err, sim.Msgf(lang, "live.up", addr, o.MAC, n.tap.Device(), n.tap.MAC()))
+	if !o.kernel.IsValid() {
+		fmt.Fprintln(o.Err, sim.Msgf(lang, "live.kernel", addr.Masked(), suggestPeer(addr, o), n.tap.Device()))
 	}
 	switch o.Role {
 	case "serve":
@@ -352,15 +375,11 @@ func (n *liveNet) done() bool {
 // get what it should, why; line is in the run's language, failed (an
 // error for the exit status) in English.
 func (n *liveNet) summary(o *liveOptions) (line, failed string) {
-	lang := layers.Lang(o.Lang)
+	lang := o.lang
 	st := n.sim.Stats()
-	dropped := 0
-	for _, d := range st.Drops {
-		dropped += d.Count
-	}
 	toKernel, fromKernel := n.tap.Counts()
-	parts := []string{sim.Msgf(lang, "live.sum.frames", st.Frames, dropped),
-		sim.Msgf(lang, "live.sum.tap", n.file.Name, toKernel, fromKernel)}
+	parts := []string{sim.Msgf(lang, "live.sum.frames", st.Frames, st.Dropped()),
+		sim.Msgf(lang, "live.sum.tap", n.tap.Device(), toKernel, fromKernel)}
 	if n.server != nil {
 		parts = append(parts, sim.Msgf(lang, "live.sum.maildrop", n.server.Maildrop().Len()))
 	}
@@ -428,57 +447,22 @@ func (ff *faultFlags) live() (sim.Faults, error) {
 	return f, nil
 }
 
-// liveOutput is where the trace goes.
-type liveOutput struct {
-	w     io.Writer
-	close func() error
-}
-
-func (o *liveOptions) output() (*liveOutput, error) {
-	switch o.Format {
-	case "text", "json":
-	case "pcapng", "pcap":
-		if o.Output == "" {
-			return nil, fmt.Errorf("the %s format is binary: name the capture file with -o FILE", o.Format)
-		}
-	default:
-		return nil, fmt.Errorf("unknown format %q: want text, json, pcapng or pcap", o.Format)
-	}
-	out := &liveOutput{w: o.Out}
-	if o.Output != "" {
-		file, err := os.Create(o.Output)
-		if err != nil {
-			return nil, fmt.Errorf("cannot write the trace: %w", err)
-		}
-		out.w, out.close = file, file.Close
-	}
-	return out, nil
-}
-
-// recorder makes the trace's renderer.
-func (out *liveOutput) recorder(o *liveOptions, dev string) (rec layers.Recorder, flush func() error,
-	capture sim.Capture, text *sim.TextRecorder, err error) {
-	model, err := layers.ParseModel(o.Model)
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	lang := layers.Lang(o.Lang)
-	if lang != layers.EN && lang != layers.ZH {
-		return nil, nil, nil, nil, fmt.Errorf("unknown language %q: want en or zh", o.Lang)
-	}
+// recorder makes the trace's renderer, writing to w.
+func (o *liveOptions) recorder(w io.Writer, dev string) (rec layers.Recorder, flush func() error,
+	capture sim.Capture, text *sim.TextRecorder) {
 	switch o.Format {
 	case "pcapng", "pcap":
 		format, _ := sim.ParseCaptureFormat(o.Format)
-		p := sim.NewPcapWriter(out.w, sim.PcapOptions{Format: format,
+		p := sim.NewPcapWriter(w, sim.PcapOptions{Format: format,
 			Comment: fmt.Sprintf("osisim live %s through TAP %s, seed %d", o.Role, dev, o.Seed)})
-		return p, p.Flush, p, nil, nil
+		return p, p.Flush, p, nil
 	case "json":
-		j := sim.NewJSONRecorder(out.w)
-		return j, j.Flush, nil, nil, nil
+		j := sim.NewJSONRecorder(w)
+		return j, j.Flush, nil, nil
 	}
-	text = sim.NewTextRecorder(out.w, sim.TextOptions{Model: model, Lang: lang, All: o.All, NodeWidth: len(liveHost)})
-	text.Printf(sim.Msg(lang, "live.header"), o.Role, dev, model, liveHost, liveKernel, dev)
+	text = sim.NewTextRecorder(w, sim.TextOptions{Model: o.model, Lang: o.lang, All: o.All, NodeWidth: len(liveHost)})
+	text.Printf(sim.Msg(o.lang, "live.header"), o.Role, dev, o.model, liveHost, liveKernel, dev)
 	// While the run waits for the wall clock the story is written out as
 	// it stands; the chapter's summary line comes when the chapter ends.
-	return text, text.WriteOut, nil, text, nil
+	return text, text.WriteOut, nil, text
 }

@@ -28,6 +28,12 @@ func TestLiveUsage(t *testing.T) {
 		{"bad peer", []string{"live", "fetch", "--peer", "mail"}, []string{`--peer "mail": want the IPv4 address of the real POP3 server`}},
 		{"no scenario", []string{"live", "serve", "--scenario", "no-such-lesson"}, []string{`no bundled scenario "no-such-lesson"`}},
 		{"bad message size", []string{"live", "serve", "--message-size", "big"}, []string{`--message-size "big"`}},
+		// These are told before the TAP is opened: the missing clone
+		// device must not be what the user hears about.
+		{"unknown model", []string{"live", "serve", "--model", "osi9", "--tun", "/nonexistent/net/tun"}, []string{`unknown model "osi9"`}},
+		{"unknown language", []string{"live", "serve", "--lang", "fr", "--tun", "/nonexistent/net/tun"}, []string{`unknown language "fr"`}},
+		{"bad fault rule", []string{"live", "serve", "--fault", "drop nothing", "--tun", "/nonexistent/net/tun"},
+			[]string{`--fault: rule "drop nothing", column 6: unknown filter "nothing"`, "(the nodes are kernel and osisim)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -99,9 +99,9 @@ func (o *runOptions) run() error {
 	if err != nil {
 		return err
 	}
-	lang := layers.Lang(o.Lang)
-	if lang != layers.EN && lang != layers.ZH {
-		return fmt.Errorf("unknown language %q: want en or zh", o.Lang)
+	lang, err := parseLang(o.Lang)
+	if err != nil {
+		return err
 	}
 	capture, isCapture := sim.ParseCaptureFormat(o.Format)
 	if o.Format != "text" && o.Format != "json" && o.Format != "html" && !isViewFormat(o.Format) && isCapture != nil {
@@ -182,21 +182,32 @@ func (o *runOptions) run() error {
 			return fmt.Errorf("cannot write the page: %w", err)
 		}
 	}
+	if err := endTrace(text, flush, res.SummaryIn(lang), o.Err); err != nil {
+		return err
+	}
+	if !res.OK() {
+		return &failedError{msg: "the scenario failed its expectations:\n" + res.Failures()}
+	}
+	return nil
+}
+
+// endTrace ends a trace: a text story gets the summary as its last lines;
+// any other format is flushed and, as the trace went to a file or a pipe,
+// the summary goes to errOut. An empty summary is not printed.
+func endTrace(text *sim.TextRecorder, flush func() error, summary string, errOut io.Writer) error {
 	if text != nil {
 		if err := text.Flush(); err != nil {
 			return err
 		}
-		text.Printf("\n%s\n", res.SummaryIn(lang))
+		if summary != "" {
+			text.Printf("\n%s\n", summary)
+		}
 	}
 	if err := flush(); err != nil {
 		return fmt.Errorf("cannot write the trace: %w", err)
 	}
-	if text == nil {
-		// The trace went to a file or a pipe: the summary goes to stderr.
-		fmt.Fprintln(o.Err, res.SummaryIn(lang))
-	}
-	if !res.OK() {
-		return &failedError{msg: "the scenario failed its expectations:\n" + res.Failures()}
+	if text == nil && summary != "" {
+		fmt.Fprintln(errOut, summary)
 	}
 	return nil
 }

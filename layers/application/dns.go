@@ -879,14 +879,10 @@ func (z *DNSZone) Answer(q DNSMessage) (resp DNSMessage, note string, ok bool) {
 	return resp, n.String(), ok
 }
 
-// AnswerNote is Answer with the note as a text for the trace: it prints
-// the note in English, and its Phrase method gives the message id and
-// arguments a trace in another language formats (see layers.Event.Say).
-func (z *DNSZone) AnswerNote(q DNSMessage) (resp DNSMessage, note fmt.Stringer, ok bool) {
-	return z.answer(q)
-}
-
-func (z *DNSZone) answer(q DNSMessage) (resp DNSMessage, note layers.Phrases, ok bool) {
+// AnswerNote is Answer with the note as phrases for the trace: they print
+// the note in English, and a trace in another language says each of them
+// in its language (see layers.Phrases).
+func (z *DNSZone) AnswerNote(q DNSMessage) (resp DNSMessage, note layers.Phrases, ok bool) {
 	if q.Response {
 		return DNSMessage{}, layers.Phrases{layers.Tell("dns.zone.response", "a response, not a query: a server never answers a response")}, false
 	}

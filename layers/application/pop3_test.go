@@ -185,7 +185,7 @@ func (l *link) clientReceives(b []byte, greeting bool, cmd Message) {
 				l.cli.Topped(n, r)
 			default:
 				l.cli.Retrieved(n, r)
-				if _, err := l.cs.Checkpoint(fmt.Sprintf("message %d complete", n), r.Octets); err != nil {
+				if _, err := l.cs.Checkpoint(layers.Plain(fmt.Sprintf("message %d complete", n)), r.Octets); err != nil {
 					l.t.Fatal(err)
 				}
 			}
@@ -303,7 +303,7 @@ func TestPOP3Transcript(t *testing.T) {
 		if l.ss.State() != session.Released || l.cs.State() != session.Released {
 			t.Errorf("sessions %v and %v, want RELEASED", l.ss.State(), l.cs.State())
 		}
-		if cps := l.cs.Checkpoints(); len(cps) != 1 || cps[0].Label != "message 1 complete" || cps[0].Octets != 2048 {
+		if cps := l.cs.Checkpoints(); len(cps) != 1 || cps[0].Label.En != "message 1 complete" || cps[0].Octets != 2048 {
 			t.Errorf("checkpoints %v", cps)
 		}
 	}

@@ -567,22 +567,22 @@ func (s *Server) quit(cmd Message) Reply {
 // session never reaches UPDATE (RFC 1939 section 6), so nothing is removed:
 // the deletion marks are dropped and the maildrop unlocked. It returns a
 // note for the trace.
-func (s *Server) Lost() string { return s.LostNote().Note }
+func (s *Server) Lost() string { return s.LostNote().En }
 
-// LostNote is Lost with the note's message id and arguments: a Reply with
-// no line whose Note, NoteMsg and NoteArgs say what became of the session.
-func (s *Server) LostNote() Reply {
+// LostNote is Lost with the note as a phrase, which a trace says in its
+// reader's language.
+func (s *Server) LostNote() layers.Phrase {
 	if s.closed {
-		return Reply{}.note(s.endNote)
+		return s.endNote
 	}
 	s.closed = true
 	s.user = ""
 	s.endNote = layers.Tell("pop3.end.lost", "connection lost earlier: nothing more to undo")
 	if s.state != Transaction {
-		return Reply{}.note(layers.Tell("pop3.lost", "connection lost in the %v state: nothing to undo", s.state))
+		return layers.Tell("pop3.lost", "connection lost in the %v state: nothing to undo", s.state)
 	}
 	k := s.md.Reset()
 	s.md.Unlock()
-	return Reply{}.note(layers.Tell("pop3.lost.tx", "connection lost in the TRANSACTION state without QUIT: no UPDATE, so nothing is removed (%v dropped); maildrop unlocked",
-		marks(k)))
+	return layers.Tell("pop3.lost.tx", "connection lost in the TRANSACTION state without QUIT: no UPDATE, so nothing is removed (%v dropped); maildrop unlocked",
+		marks(k))
 }

@@ -182,7 +182,7 @@ func (s *Stack) tooBig(ifi int, b []byte, m layers.Meta, local bool) {
 // send. The message never crosses a wire, but it is emitted and parsed so
 // that the transport layer sees exactly what a remote router would send.
 func (s *Stack) reportLocal(ifi int, d Datagram, b []byte, typ, code uint8, rest uint32, m layers.Meta, cause string) {
-	if s.up == nil || s.noErrorWhy(d).En != "" {
+	if s.up == nil || !s.noErrorWhy(d).IsZero() {
 		return
 	}
 	eb := NewError(typ, code, rest, b).Append(nil)

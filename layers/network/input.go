@@ -201,7 +201,7 @@ func (s *Stack) noErrorWhy(d Datagram) layers.Phrase {
 // 4.3.2.4).
 func (s *Stack) sendICMPError(ifi int, d Datagram, b []byte, typ, code uint8, rest uint32, m layers.Meta, cause string) error {
 	msg := NewError(typ, code, rest, b)
-	if why := s.noErrorWhy(d); why.En != "" {
+	if why := s.noErrorWhy(d); !why.IsZero() {
 		s.record(ifi, layers.Note, "", cause, nil, layers.Tell("net.icmp.nosend", "no %s sent about the datagram from %s: %v (RFC 1122 3.2.2)", icmpText(msg), d.Src, why))
 		return nil
 	}

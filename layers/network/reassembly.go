@@ -87,7 +87,7 @@ func (s *Stack) reassemble(ifi int, d Datagram, b []byte, m layers.Meta) {
 	}
 	// A last fragment fixes the end of the data: it must agree with what
 	// other fragments said.
-	if conflict := e.conflict(a, z, d.MoreFragments); conflict.En != "" {
+	if conflict := e.conflict(a, z, d.MoreFragments); !conflict.IsZero() {
 		s.record(ifi, layers.Drop, layers.ReasonMalformed, "", s.ipPDU(&d, b, m),
 			layers.Tell("net.reasm.conflict", "fragment of ID 0x%04x from %s (%d..%d) discarded: %v", d.ID, d.Src, a, z, conflict))
 		s.dropIfEmpty(k, e)

@@ -545,11 +545,7 @@ func (s *Stack) recordEvent(ifi int, ev layers.Event) {
 }
 
 func (s *Stack) record(ifi int, dir layers.Dir, reason layers.Reason, cause string, pdu *layers.PDU, text layers.Phrase) {
-	ev := layers.Event{Layer: layers.Network, Dir: dir, Text: text.En, Msg: text.Msg, Args: text.Args, Reason: reason, Cause: cause, PDU: pdu}
-	if ifi >= 0 && ifi < len(s.ifaces) {
-		ev.Iface = s.ifaces[ifi].Name
-	}
-	s.env.Record(ev)
+	s.recordEvent(ifi, layers.Event{Layer: layers.Network, Dir: dir, Reason: reason, Cause: cause, PDU: pdu}.SayPhrase(text))
 }
 
 // ipPDU describes datagram d (octets b) for the trace, or returns nil when

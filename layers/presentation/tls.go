@@ -161,24 +161,34 @@ func ParseTLSRecord(b []byte) (TLSRecord, int, error) {
 		return TLSRecord{}, 0, fmt.Errorf("presentation: TLS record truncated: length %d, %d B present", n, len(b)-TLSRecordHeaderLen)
 	}
 	r.Fragment = b[TLSRecordHeaderLen : TLSRecordHeaderLen+n]
-	switch r.Type {
+	if err := r.readContent(r.Type, r.Fragment); err != nil {
+		return TLSRecord{}, 0, err
+	}
+	// RFC 8446 section 5.2: every record after the handshake keys are in
+	// use is an application_data record whose fragment is an AEAD
+	// ciphertext; its real type is inside.
+	r.Protected = r.Type == TLSApplicationData
+	return r, TLSRecordHeaderLen + n, nil
+}
+
+// readContent fills in what plaintext content of type t carries: the
+// headers of its handshake messages, or its alert. It reads a record's
+// fragment in the clear, and a protected record's content once decrypted
+// (Describe).
+func (r *TLSRecord) readContent(t TLSContentType, b []byte) error {
+	switch t {
 	case TLSHandshake:
-		msgs, err := ParseTLSMessages(r.Fragment)
+		msgs, err := ParseTLSMessages(b)
 		if err != nil {
-			return TLSRecord{}, 0, err
+			return err
 		}
 		r.Messages = msgs
 	case TLSAlert:
-		if len(r.Fragment) == 2 {
-			r.Alert = TLSAlertText(r.Fragment[0], r.Fragment[1])
+		if len(b) == 2 {
+			r.Alert = TLSAlertText(b[0], b[1])
 		}
-	case TLSApplicationData:
-		// RFC 8446 section 5.2: every record after the handshake keys are in
-		// use is an application_data record whose fragment is an AEAD
-		// ciphertext; its real type is inside.
-		r.Protected = true
 	}
-	return r, TLSRecordHeaderLen + n, nil
+	return nil
 }
 
 // ParseTLSMessages parses the handshake message headers in a handshake
@@ -223,8 +233,15 @@ func ParseTLSRecords(b []byte) (recs []TLSRecord, rest []byte, err error) {
 
 // Append appends the record's wire octets to dst.
 func (r TLSRecord) Append(dst []byte) []byte {
-	dst = append(dst, byte(r.Type), byte(r.Version>>8), byte(r.Version), byte(len(r.Fragment)>>8), byte(len(r.Fragment)))
-	return append(dst, r.Fragment...)
+	h := r.header()
+	return append(append(dst, h[:]...), r.Fragment...)
+}
+
+// header returns the record's header octets, which are also the additional
+// data of a protected record's AEAD (RFC 8446 section 5.2).
+func (r TLSRecord) header() [TLSRecordHeaderLen]byte {
+	n := len(r.Fragment)
+	return [TLSRecordHeaderLen]byte{byte(r.Type), byte(r.Version >> 8), byte(r.Version), byte(n >> 8), byte(n)}
 }
 
 // Len returns the record's length on the wire.

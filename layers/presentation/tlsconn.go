@@ -34,16 +34,15 @@ type TLSEndpoint struct {
 	hsErr    error // why the handshake failed
 	readErr  error // why reading ended after the handshake
 	plain    []byte
-	secrets  map[string][]byte // key log label -> secret
-	random   []byte            // the ClientHello's random, from the key log
+	secrets  map[string][]byte // key log label -> secret (Describe)
 	suite    uint16            // the cipher suite, from the ServerHello (Describe)
 	traffic  [2]tlsTraffic     // each direction's record protection (Describe)
 }
 
 // NewTLSEndpoint returns an endpoint that runs the client side of TLS
 // (server false) or the server side with cfg. cfg.KeyLogWriter, if set,
-// still receives every secret; the endpoint keeps a copy for
-// Secret (to describe the records it protects).
+// still receives every secret; the endpoint keeps a copy to describe the
+// records it protects (Describe).
 func NewTLSEndpoint(cfg *tls.Config, server bool) *TLSEndpoint {
 	e := &TLSEndpoint{secrets: map[string][]byte{}}
 	e.raw = &lockConn{wake: make(chan struct{}), park: make(chan struct{})}
@@ -164,10 +163,6 @@ func (e *TLSEndpoint) Ended() bool { return e.ended }
 // cipher suite, peer certificates. Call it only between hand-overs.
 func (e *TLSEndpoint) ConnectionState() tls.ConnectionState { return e.conn.ConnectionState() }
 
-// Secret returns the secret logged under label (NSS key log labels such
-// as "CLIENT_HANDSHAKE_TRAFFIC_SECRET"), or nil.
-func (e *TLSEndpoint) Secret(label string) []byte { return e.secrets[label] }
-
 // keyLog receives the library's key log lines (NSS key log format:
 // "LABEL <client random hex> <secret hex>\n"), keeps the secrets and
 // passes the lines on.
@@ -179,9 +174,6 @@ type keyLog struct {
 func (k *keyLog) Write(p []byte) (int, error) {
 	f := bytes.Fields(p)
 	if len(f) == 3 {
-		if r, err := hex.DecodeString(string(f[1])); err == nil {
-			k.e.random = r
-		}
 		if s, err := hex.DecodeString(string(f[2])); err == nil {
 			k.e.secrets[string(f[0])] = s
 		}

@@ -59,8 +59,8 @@ func (e *TLSEndpoint) Describe(r *TLSRecord, dir TLSDirection) {
 		nonce[len(nonce)-8+i] ^= s[i]
 	}
 	// RFC 8446 section 5.2: the additional data is the record header.
-	hdr := []byte{byte(r.Type), byte(r.Version >> 8), byte(r.Version), byte(len(r.Fragment) >> 8), byte(len(r.Fragment))}
-	pt, err := t.aead.Open(nil, nonce, r.Fragment, hdr)
+	hdr := r.header()
+	pt, err := t.aead.Open(nil, nonce, r.Fragment, hdr[:])
 	if err != nil {
 		return
 	}
@@ -74,23 +74,14 @@ func (e *TLSEndpoint) Describe(r *TLSRecord, dir TLSDirection) {
 		return
 	}
 	r.Inner = TLSContentType(pt[i])
-	content := pt[:i]
-	switch r.Inner {
-	case TLSHandshake:
-		msgs, err := ParseTLSMessages(content)
-		if err == nil {
-			r.Messages = msgs
-			for _, m := range msgs {
-				if m.Type == TLSFinished && t.stage == 1 {
-					// RFC 8446 section 7.2: after its Finished a side
-					// protects its records with the application keys.
-					e.keys(t, dir, 2)
-				}
-			}
-		}
-	case TLSAlert:
-		if len(content) == 2 {
-			r.Alert = TLSAlertText(content[0], content[1])
+	if r.readContent(r.Inner, pt[:i]) != nil {
+		return
+	}
+	for _, m := range r.Messages {
+		if m.Type == TLSFinished && t.stage == 1 {
+			// RFC 8446 section 7.2: after its Finished a side protects
+			// its records with the application keys.
+			e.keys(t, dir, 2)
 		}
 	}
 }

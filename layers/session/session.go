@@ -80,7 +80,7 @@ func (e *TurnError) Error() string {
 // transfer could resume.
 type Checkpoint struct {
 	N      int
-	Label  string        // what is complete at this point ("message 1 complete")
+	Label  layers.Phrase // what is complete at this point ("message 1 complete")
 	Octets int64         // octets of the unit it marks (or transferred so far)
 	At     time.Duration // simulated time
 }
@@ -200,9 +200,9 @@ func (s *Session) Framer() *Framer { return &s.framer }
 
 // Checkpoint records the next synchronization point, numbered from 1, with a
 // label saying what is complete and the octets it covers.
-func (s *Session) Checkpoint(label string, octets int64) (Checkpoint, error) {
+func (s *Session) Checkpoint(label layers.Phrase, octets int64) (Checkpoint, error) {
 	if s.state != Open {
-		return Checkpoint{}, fmt.Errorf("%w: session %d is %v, no checkpoint %q", ErrNotOpen, s.id, s.state, label)
+		return Checkpoint{}, fmt.Errorf("%w: session %d is %v, no checkpoint %q", ErrNotOpen, s.id, s.state, label.En)
 	}
 	c := Checkpoint{N: len(s.checkpoints) + 1, Label: label, Octets: octets, At: s.env.Now()}
 	s.checkpoints = append(s.checkpoints, c)

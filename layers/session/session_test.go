@@ -57,7 +57,7 @@ func TestSessionPOP3Dialog(t *testing.T) {
 		t.Errorf("units sent %d received %d, want 3 and 5", sent, recv)
 	}
 	env.Advance(5 * time.Millisecond)
-	if _, err := s.Checkpoint("message 1 complete", 2941); err != nil {
+	if _, err := s.Checkpoint(layers.Plain("message 1 complete"), 2941); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Release(); err != nil {
@@ -148,20 +148,20 @@ func TestSessionTurnViolations(t *testing.T) {
 func TestSessionCheckpointsNumbered(t *testing.T) {
 	env := layerstest.New("client", 1)
 	s := New(env, 2, Initiator)
-	if _, err := s.Checkpoint("too early", 1); !errors.Is(err, ErrNotOpen) {
+	if _, err := s.Checkpoint(layers.Plain("too early"), 1); !errors.Is(err, ErrNotOpen) {
 		t.Errorf("Checkpoint before Open: err %v, want ErrNotOpen", err)
 	}
 	s.Open()
 	for i, l := range []string{"scan listing complete", "message 1 complete", "message 2 complete"} {
 		env.Advance(time.Millisecond)
-		if _, err := s.Checkpoint(l, int64(1000*(i+1))); err != nil {
+		if _, err := s.Checkpoint(layers.Plain(l), int64(1000*(i+1))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want := []Checkpoint{
-		{1, "scan listing complete", 1000, 1 * time.Millisecond},
-		{2, "message 1 complete", 2000, 2 * time.Millisecond},
-		{3, "message 2 complete", 3000, 3 * time.Millisecond},
+		{1, layers.Plain("scan listing complete"), 1000, 1 * time.Millisecond},
+		{2, layers.Plain("message 1 complete"), 2000, 2 * time.Millisecond},
+		{3, layers.Plain("message 2 complete"), 3000, 3 * time.Millisecond},
 	}
 	if diff := cmp.Diff(want, s.Checkpoints()); diff != "" {
 		t.Errorf("checkpoints differ (-want +got):\n%s", diff)
@@ -181,7 +181,7 @@ func TestSessionReleaseAbort(t *testing.T) {
 	if err := s.Open(); err == nil {
 		t.Error("a second Open gave no error")
 	}
-	s.Checkpoint("message 1 complete", 2941)
+	s.Checkpoint(layers.Plain("message 1 complete"), 2941)
 	s.Abort(layers.Plain("connection lost: retransmission limit reached"))
 	if s.State() != Aborted {
 		t.Fatalf("state %v, want ABORTED", s.State())

@@ -267,7 +267,7 @@ func (c *Conn) setState(s State, why layers.Phrase, cause string) {
 	if c.t.env.Tracing() {
 		e := stateEvent
 		e.Cause = cause
-		if why.Msg == "" {
+		if why.IsZero() {
 			e = e.Say("tcp.state", "%v -> %v", old, s)
 		} else {
 			e = e.Say("tcp.state.why", "%v -> %v: %v", old, s, why)
@@ -283,7 +283,7 @@ func (c *Conn) finish(err error, why layers.Phrase) {
 	if c.state == Closed {
 		return
 	}
-	if why.Msg != "" {
+	if !why.IsZero() {
 		c.setState(Closed, why, "")
 	} else {
 		c.state = Closed
